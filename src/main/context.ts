@@ -1,0 +1,17 @@
+import type { ConfigStore } from '../shared/config/store.js';
+import type { Logger } from '../shared/log.js';
+import type { MemoryClient } from './bridges/memory-client.js';
+import type { SessionRegistry } from './session/session-registry.js';
+
+/** Everything main's routes need, built once at start-up and passed explicitly (no module globals). */
+export interface MainContext {
+  config: ConfigStore;
+  memory: MemoryClient;
+  sessions: SessionRegistry;
+  log: Logger;
+  env: NodeJS.ProcessEnv;
+  /** Base URL of the agent service (HTTP side). */
+  agentUrl: string;
+  /** Folder with the built page (web/dist). */
+  webRoot: string;
+}

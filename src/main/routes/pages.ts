@@ -1,0 +1,38 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import type { MainContext } from '../context.js';
+
+/** Single-segment names that are files, not characters (the original's catch-all served the page for them). */
+const NOT_A_CHARACTER = /\.[a-z0-9]+$/i;
+
+/**
+ * The page: the built bundle under /assets, the user's avatar folders, and index.html for `/` and for
+ * `/{character}` (the page reads the character from the path). Registered last: it owns the catch-all.
+ */
+export async function pageRoutes(app: FastifyInstance, ctx: MainContext): Promise<void> {
+  const index = join(ctx.webRoot, 'index.html');
+  const built = existsSync(index);
+  if (built) {
+    await app.register(fastifyStatic, { root: join(ctx.webRoot, 'assets'), prefix: '/assets/', decorateReply: true, index: false });
+  }
+  await app.register(fastifyStatic, { root: ctx.config.paths.live2d, prefix: '/user_live2d/', decorateReply: false, index: false, dotfiles: 'deny' });
+  await app.register(fastifyStatic, { root: ctx.config.paths.vrmAnimation, prefix: '/user_vrm/animation/', decorateReply: false, index: false, dotfiles: 'deny' });
+  await app.register(fastifyStatic, { root: ctx.config.paths.vrm, prefix: '/user_vrm/', decorateReply: false, index: false, dotfiles: 'deny' });
+
+  const sendPage = async (_req: unknown, reply: import('fastify').FastifyReply) => {
+    if (!built) {
+      return reply
+        .code(503)
+        .type('text/plain; charset=utf-8')
+        .send('The web page is not built yet. Run `npm run build` (or `npm start`, which builds it on first run).');
+    }
+    return reply.header('cache-control', 'no-cache').sendFile('index.html', ctx.webRoot);
+  };
+  app.get('/', sendPage);
+  app.get<{ Params: { name: string } }>('/:name', async (req, reply) => {
+    if (NOT_A_CHARACTER.test(req.params.name)) return reply.code(404).send({ success: false, error: 'Not Found', detail: 'Not Found' });
+    return sendPage(req, reply);
+  });
+}

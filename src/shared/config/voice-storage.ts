@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+/**
+ * voice_storage.json (rest.md §13.5): voices bucketed by the API key they were registered with, or
+ * `__LOCAL_TTS__`. Bucket names are secrets and never leave the server.
+ */
+export const LOCAL_TTS_BUCKET = '__LOCAL_TTS__';
+
+const Voice = z.object({ voice_id: z.string().optional() }).catchall(z.unknown());
+export const VoiceStorageSchema = z.record(z.string(), z.record(z.string(), Voice));
+export type VoiceStorage = z.infer<typeof VoiceStorageSchema>;
+
+/** Legacy CosyVoice ids that no longer work with the provider (rest.md §4.5). */
+export function isLegacyVoiceId(id: string): boolean {
+  return id.startsWith('cosyvoice-v2') || id.startsWith('cosyvoice-v3-');
+}
+
+/** The voices usable with `audioKey`: its bucket plus locally registered ones. */
+export function voicesFor(storage: VoiceStorage, audioKey: string): Record<string, Record<string, unknown>> {
+  return { ...(audioKey ? storage[audioKey] ?? {} : {}), ...(storage[LOCAL_TTS_BUCKET] ?? {}) };
+}
+
+export function isKnownVoice(storage: VoiceStorage, audioKey: string, voiceId: string): boolean {
+  if (voiceId === '') return true;
+  if (isLegacyVoiceId(voiceId)) return false;
+  if (voiceId.startsWith('gsv:')) return voiceId.length > 4;
+  return Object.hasOwn(voicesFor(storage, audioKey), voiceId);
+}
