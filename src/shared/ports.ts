@@ -1,3 +1,5 @@
+import { isIPv4, isIPv6 } from 'node:net';
+
 /**
  * Service ports and the environment variables that override them (shared/spec: memory.md port table).
  * `NEKO_<NAME>` wins over the legacy `<NAME>`; values must be 0–65535 (0 = ephemeral, for tests).
@@ -52,9 +54,19 @@ export function bindHost(env: NodeJS.ProcessEnv = process.env): string {
   return env.NEKO_BIND_HOST?.trim() || '127.0.0.1';
 }
 
+/**
+ * True for `localhost` and loopback IP literals only. A name like `127.example.com` is a DNS name that can point
+ * anywhere, so it is not loopback (it would open the Host check to DNS rebinding and the TTS URL guard to SSRF).
+ */
 export function isLoopbackHost(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h === '::1' || h.startsWith('127.') || h === '::ffff:127.0.0.1';
+  if (h === 'localhost') return true;
+  if (isIPv4(h)) return h.startsWith('127.');
+  if (!isIPv6(h)) return false;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(h);
+  if (mapped) return mapped[1]!.startsWith('127.');
+  // IPv4-mapped 127.0.0.0/8 as the URL parser writes it (::ffff:7f00:1).
+  return h === '::1' || h === '0:0:0:0:0:0:0:1' || /^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.test(h);
 }
 
 /** URL other services use to reach `service` (always over loopback unless NEKO_<SVC>_HOST is set). */

@@ -114,3 +114,43 @@ export async function http(url: string, init: RequestInit & { json?: unknown } =
   }
   return { status: res.status, body: parsed, headers: res.headers };
 }
+
+/** `n` distinct free loopback ports (bound together, then released) for processes that need fixed ports. */
+export async function freePorts(n: number): Promise<number[]> {
+  const { createServer } = await import('node:net');
+  const servers = await Promise.all(
+    Array.from({ length: n }, () => new Promise<import('node:net').Server>((res, rej) => {
+      const s = createServer();
+      s.once('error', rej);
+      s.listen(0, '127.0.0.1', () => res(s));
+    })),
+  );
+  const ports = servers.map((s) => (s.address() as import('node:net').AddressInfo).port);
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  return ports;
+}
+
+/** Environment that puts all four services and the ZeroMQ sockets on the given ports. */
+export function portEnv(ports: number[]): Record<string, string> {
+  const [main, memory, monitor, agent, pub, push, analyze] = ports.map(String);
+  return {
+    NEKO_MAIN_SERVER_PORT: main!,
+    NEKO_MEMORY_SERVER_PORT: memory!,
+    NEKO_MONITOR_SERVER_PORT: monitor!,
+    NEKO_TOOL_SERVER_PORT: agent!,
+    NEKO_ZMQ_SESSION_PUB_PORT: pub!,
+    NEKO_ZMQ_AGENT_PUSH_PORT: push!,
+    NEKO_ZMQ_ANALYZE_PUSH_PORT: analyze!,
+  };
+}
+
+/** Polls `check` every 25 ms until it returns a truthy value or `timeoutMs` passes. */
+export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 10_000, what = 'condition'): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

@@ -1,0 +1,99 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { freePorts, http, portEnv, ROOT, tempDataDir, waitFor } from '../support/services.js';
+
+interface Launched {
+  proc: ChildProcess;
+  output: string[];
+  exited: Promise<number | null>;
+}
+
+function launch(env: Record<string, string>): Launched {
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/launcher/index.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, NEKO_LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  createInterface({ input: proc.stdout! }).on('line', (l) => output.push(l));
+  createInterface({ input: proc.stderr! }).on('line', (l) => output.push(l));
+  const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
+  return { proc, output, exited };
+}
+
+function pidOf(launched: Launched, service: string): Promise<number> {
+  // The services' pids are not printed; find the child by its command line.
+  return waitFor(async () => {
+    const { execFileSync } = await import('node:child_process');
+    const out = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(launched.proc.pid)], { encoding: 'utf8' });
+    const line = out.split('\n').find((l) => l.includes(`src/${service}/index.ts`));
+    return line ? Number(line.trim().split(/\s+/)[0]) : 0;
+  }, 10_000, `${service} pid`);
+}
+
+test('npm start path: four healthy services, restart after kill -9, clean stop within 3 s', { timeout: 90_000 }, async (t) => {
+  const { dir, cleanup } = tempDataDir();
+  t.after(cleanup);
+  const ports = await freePorts(7);
+  const env = { ...portEnv(ports), NEKO_DATA_DIR: dir };
+  const l = launch(env);
+  t.after(() => l.proc.kill('SIGKILL'));
+
+  const ready = await waitFor(() => l.output.find((line) => line.includes('ready in')), 45_000, 'ready line');
+  assert.match(ready, new RegExp(`open http://127\\.0\\.0\\.1:${ports[0]}/`));
+  const instanceIds = new Set<string>();
+  for (const [service, port] of [['main', ports[0]], ['memory', ports[1]], ['monitor', ports[2]], ['agent', ports[3]]] as const) {
+    const { status, body } = await http(`http://127.0.0.1:${port}/health`);
+    assert.equal(status, 200, service);
+    assert.equal(body.app, 'N.E.K.O');
+    assert.equal(body.service, service);
+    assert.equal(body.status, 'ok');
+    instanceIds.add(body.instance_id);
+  }
+  assert.equal(instanceIds.size, 1, 'one instance id shared by every service');
+  assert.ok(l.output.some((line) => line.startsWith('[memory]')), 'service log lines are prefixed');
+
+  // kill -9 memory: the launcher restarts it; main keeps serving meanwhile.
+  const memoryPid = await pidOf(l, 'memory');
+  process.kill(memoryPid, 'SIGKILL');
+  await waitFor(() => l.output.find((line) => line.includes('memory exited') && line.includes('restarting')), 10_000, 'restart notice');
+  assert.equal((await http(`http://127.0.0.1:${ports[0]}/health`)).status, 200, 'main still serves');
+  await waitFor(async () => (await http(`http://127.0.0.1:${ports[1]}/health`).catch(() => ({ status: 0 }))).status === 200, 20_000, 'memory back');
+  assert.notEqual(await pidOf(l, 'memory'), memoryPid);
+
+  const stopAt = Date.now();
+  l.proc.kill('SIGTERM');
+  const code = await l.exited;
+  const took = Date.now() - stopAt;
+  assert.equal(code, 0);
+  assert.ok(took < 3000, `stopped in ${took} ms`);
+  for (const port of ports.slice(0, 4)) {
+    await assert.rejects(fetch(`http://127.0.0.1:${port}/health`), `port ${port} still answers after stop`);
+  }
+});
+
+test('a port taken by another program gives a clear error naming the port and its variable', { timeout: 30_000 }, async (t) => {
+  const { dir, cleanup } = tempDataDir();
+  t.after(cleanup);
+  const ports = await freePorts(7);
+  const squatter = createServer().listen(ports[1], '127.0.0.1');
+  t.after(() => squatter.close());
+  await new Promise((r) => squatter.once('listening', r));
+  const l = launch({ ...portEnv(ports), NEKO_DATA_DIR: dir });
+  const code = await l.exited;
+  assert.equal(code, 1);
+  const text = l.output.join('\n');
+  assert.match(text, new RegExp(`port ${ports[1]} \\(memory\\) is already in use`));
+  assert.match(text, /NEKO_MEMORY_SERVER_PORT/);
+});
+
+test('binding beyond loopback without a token is refused before anything starts', { timeout: 30_000 }, async () => {
+  const ports = await freePorts(7);
+  const l = launch({ ...portEnv(ports), NEKO_BIND_HOST: '0.0.0.0', NEKO_ACCESS_TOKEN: '' });
+  assert.equal(await l.exited, 1);
+  assert.match(l.output.join('\n'), /set NEKO_ACCESS_TOKEN/);
+});
