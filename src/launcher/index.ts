@@ -28,9 +28,9 @@ function fail(message: string): never {
   process.exit(1);
 }
 
+/** From source (tsx) each service runs its own index.ts; built, each is one bundle beside the launcher's. */
 function entryArgs(service: ServiceName): string[] {
-  const script = join(here, '..', service, fromSource ? 'index.ts' : 'index.js');
-  return fromSource ? ['--import', 'tsx', script] : [script];
+  return fromSource ? ['--import', 'tsx', join(here, '..', service, 'index.ts')] : [join(here, `${service}.mjs`)];
 }
 
 async function checkPorts(): Promise<void> {

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { createInterface } from 'node:readline';
 import { isNekoHealth } from '../shared/health.js';
-import { EXIT_CONFIG_ERROR } from '../shared/http/service.js';
+import { EXIT_CONFIG_ERROR } from '../shared/exit-codes.js';
 import type { ServiceName } from '../shared/ports.js';
 import { Backoff } from './backoff.js';
 

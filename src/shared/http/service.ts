@@ -5,6 +5,7 @@ import { buildHealthBody } from '../health.js';
 import { createLogger, type Logger } from '../log.js';
 import { bindHost, isLoopbackHost, servicePort, servicePortVariable, type ServiceName } from '../ports.js';
 import { installGuard } from './guard.js';
+import { EXIT_CONFIG_ERROR } from '../exit-codes.js';
 
 export interface ServiceOptions {
   log?: Logger;
@@ -97,8 +98,7 @@ export async function listenService(app: FastifyInstance, service: ServiceName, 
   return actual;
 }
 
-/** Exit code a service uses when it cannot start for a reason a restart will not fix. */
-export const EXIT_CONFIG_ERROR = 78;
+export { EXIT_CONFIG_ERROR };
 
 /**
  * Runs a service entry point: start, and on SIGTERM/SIGINT close within `graceMs`.

@@ -1,0 +1,13 @@
+// `npm run bench`: runs every benchmark and prints one table of figures.
+import { coldStartBench } from './cold-start.js';
+import { printTable, type Figure } from './stats.js';
+
+const benches: Array<[string, () => Promise<Figure[]>]> = [['cold start', coldStartBench]];
+const only = process.argv.slice(2);
+const figures: Figure[] = [];
+for (const [name, run] of benches) {
+  if (only.length && !only.some((o) => name.includes(o))) continue;
+  process.stderr.write(`running ${name}…\n`);
+  figures.push(...(await run()));
+}
+printTable(figures);
