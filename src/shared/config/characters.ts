@@ -258,6 +258,13 @@ export function setCurrentCharacter(doc: CharactersDocument, raw: unknown): Char
   return { ...clone(doc), [CURRENT_KEY]: raw.trim() };
 }
 
+/** POST /api/characters/set_microphone: the page's chosen input device id (null = system default). */
+export function setMicrophone(doc: CharactersDocument, deviceId: unknown): CharactersDocument {
+  if (deviceId !== null && deviceId !== undefined && typeof deviceId !== 'string') throw badRequest('microphone_id 必须是字符串或 null');
+  if (typeof deviceId === 'string' && (deviceId.length > 512 || /[\u0000-\u001f]/.test(deviceId))) throw badRequest('microphone_id 无效');
+  return { ...clone(doc), [MICROPHONE_KEY]: deviceId ?? null };
+}
+
 /** Replaces the master profile with its truthy fields (rest.md §4.11). */
 export function replaceMaster(doc: CharactersDocument, body: Record<string, unknown>): CharactersDocument {
   validName(body[NAME_FIELD]);

@@ -26,3 +26,22 @@ export function isKnownVoice(storage: VoiceStorage, audioKey: string, voiceId: s
   if (voiceId.startsWith('gsv:')) return voiceId.length > 4;
   return Object.hasOwn(voicesFor(storage, audioKey), voiceId);
 }
+
+/** POST /api/characters/voices: stores a voice under the key it was made with, stamped with id and time. */
+export function registerVoice(storage: VoiceStorage, audioKey: string, voiceId: string, data: Record<string, unknown>, now = new Date()): VoiceStorage {
+  const next = structuredClone(storage);
+  next[audioKey] = { ...(next[audioKey] ?? {}), [voiceId]: { ...data, voice_id: voiceId, created_at: now.toISOString() } };
+  return next;
+}
+
+/** Removes a voice from the current key's bucket, else from the local-TTS bucket; `removed` false when in neither. */
+export function removeVoice(storage: VoiceStorage, audioKey: string, voiceId: string): { storage: VoiceStorage; removed: boolean } {
+  for (const bucket of [audioKey, LOCAL_TTS_BUCKET]) {
+    if (bucket && storage[bucket] && Object.hasOwn(storage[bucket], voiceId)) {
+      const next = structuredClone(storage);
+      delete next[bucket]![voiceId];
+      return { storage: next, removed: true };
+    }
+  }
+  return { storage, removed: false };
+}
