@@ -57,6 +57,10 @@ export class SessionRegistry {
     return this.sessions.get(character);
   }
 
+  allSessions(): CharacterSessionControl[] {
+    return [...this.sessions.values()];
+  }
+
   isVoiceActive(character: string): boolean {
     return this.sessions.get(character)?.isVoiceActive() ?? false;
   }
