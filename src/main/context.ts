@@ -2,6 +2,7 @@ import type { ConfigStore } from '../shared/config/store.js';
 import type { Logger } from '../shared/log.js';
 import type { MemoryClient } from './bridges/memory-client.js';
 import type { SessionRegistry } from './session/session-registry.js';
+import type { ZmqAgentBridge } from './bridges/zmq-agent-bridge.js';
 
 /** Everything main's routes need, built once at start-up and passed explicitly (no module globals). */
 export interface MainContext {
@@ -14,4 +15,6 @@ export interface MainContext {
   agentUrl: string;
   /** Folder with the built page (web/dist). */
   webRoot: string;
+  /** ZeroMQ link to the agent (analyze requests out, task events in); absent in tests that do not need it. */
+  agentBridge?: ZmqAgentBridge;
 }

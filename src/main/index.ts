@@ -3,8 +3,9 @@ import { appRoot } from '../shared/app-root.js';
 import { ConfigStore } from '../shared/config/store.js';
 import { listenService, runService } from '../shared/http/service.js';
 import { createLogger } from '../shared/log.js';
-import { serviceUrl } from '../shared/ports.js';
+import { serviceUrl, zmqPort } from '../shared/ports.js';
 import { MemoryClient } from './bridges/memory-client.js';
+import { ZmqAgentBridge } from './bridges/zmq-agent-bridge.js';
 import { buildMainServer } from './server.js';
 import { SessionRegistry } from './session/session-registry.js';
 
@@ -15,6 +16,13 @@ await runService(
   async () => {
     const env = process.env;
     const config = new ConfigStore(log, { env });
+    // Bound before the HTTP side so a taken ZeroMQ port stops start-up with a clear message (EXIT_CONFIG_ERROR).
+    // Loopback only: ZeroMQ here has no authentication, whatever NEKO_BIND_HOST exposes over HTTP.
+    const agentBridge = new ZmqAgentBridge(log);
+    await agentBridge.start({
+      host: '127.0.0.1',
+      ports: { sessionPub: zmqPort('sessionPub', env), agentPush: zmqPort('agentPush', env), analyzePush: zmqPort('analyzePush', env) },
+    });
     const ctx = {
       config,
       memory: new MemoryClient({ baseUrl: serviceUrl('memory', env), token: env.NEKO_ACCESS_TOKEN }),
@@ -23,11 +31,17 @@ await runService(
       env,
       agentUrl: serviceUrl('agent', env),
       webRoot: env.NEKO_WEB_ROOT ?? join(appRoot(), 'web', 'dist'),
+      agentBridge,
     };
     log.info({ dataDir: config.paths.root, current: config.currentCharacter() }, 'config loaded');
     const app = await buildMainServer(ctx);
     await listenService(app, 'main', env);
-    return { close: () => app.close() };
+    return {
+      close: async () => {
+        await app.close();
+        await agentBridge.close();
+      },
+    };
   },
   log,
 );

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ConfigStore } from '../shared/config/store.js';
 import { createService } from '../shared/http/service.js';
 import type { Logger } from '../shared/log.js';
+import { characterRoutes } from './routes/characters.js';
 
 export interface MemoryContext {
   config: ConfigStore;
@@ -25,5 +26,6 @@ export async function buildMemoryServer(ctx: MemoryContext): Promise<FastifyInst
     setImmediate(ctx.requestShutdown);
     return { status: 'shutdown_signal_received' };
   });
+  await app.register(characterRoutes, { memoryDir: () => ctx.config.paths.memory, log: ctx.log });
   return app;
 }

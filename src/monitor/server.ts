@@ -2,15 +2,22 @@ import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import { createService } from '../shared/http/service.js';
 import type { Logger } from '../shared/log.js';
+import { MonitorFanout } from './fanout.js';
+import { syncRoutes } from './routes/sync.js';
 
 export interface MonitorContext {
   log: Logger;
   env: NodeJS.ProcessEnv;
 }
 
+/** 4 MiB: the largest frame main sends is a TTS audio chunk, far below this. */
+const MAX_WS_PAYLOAD = 4 * 1024 * 1024;
+
 /** The monitor: main feeds it over /sync and /sync_binary; viewers and the subtitle overlay read from it. */
 export async function buildMonitorServer(ctx: MonitorContext): Promise<FastifyInstance> {
-  const app = createService('monitor', { log: ctx.log, env: ctx.env });
-  await app.register(websocket, { options: { maxPayload: 4 * 1024 * 1024 } });
+  const fanout = new MonitorFanout(ctx.log);
+  const app = createService('monitor', { log: ctx.log, env: ctx.env, health: () => ({ fanout: fanout.stats() }) });
+  await app.register(websocket, { options: { maxPayload: MAX_WS_PAYLOAD } });
+  await app.register(syncRoutes, { fanout, log: ctx.log });
   return app;
 }

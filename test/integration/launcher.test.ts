@@ -27,12 +27,12 @@ function launch(env: Record<string, string>): Launched {
 
 function pidOf(launched: Launched, service: string): Promise<number> {
   // The services' pids are not printed; find the child by its command line.
-  return waitFor(async () => {
+  return waitFor(`${service} pid`, async () => {
     const { execFileSync } = await import('node:child_process');
     const out = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(launched.proc.pid)], { encoding: 'utf8' });
     const line = out.split('\n').find((l) => l.includes(`src/${service}/index.ts`));
     return line ? Number(line.trim().split(/\s+/)[0]) : 0;
-  }, 10_000, `${service} pid`);
+  }, 10_000);
 }
 
 test('npm start path: four healthy services, restart after kill -9, clean stop within 3 s', { timeout: 90_000 }, async (t) => {
@@ -43,7 +43,7 @@ test('npm start path: four healthy services, restart after kill -9, clean stop w
   const l = launch(env);
   t.after(() => l.proc.kill('SIGKILL'));
 
-  const ready = await waitFor(() => l.output.find((line) => line.includes('ready in')), 45_000, 'ready line');
+  const ready = await waitFor('ready line', () => l.output.find((line) => line.includes('ready in')), 45_000);
   assert.match(ready, new RegExp(`open http://127\\.0\\.0\\.1:${ports[0]}/`));
   const instanceIds = new Set<string>();
   for (const [service, port] of [['main', ports[0]], ['memory', ports[1]], ['monitor', ports[2]], ['agent', ports[3]]] as const) {
@@ -60,9 +60,9 @@ test('npm start path: four healthy services, restart after kill -9, clean stop w
   // kill -9 memory: the launcher restarts it; main keeps serving meanwhile.
   const memoryPid = await pidOf(l, 'memory');
   process.kill(memoryPid, 'SIGKILL');
-  await waitFor(() => l.output.find((line) => line.includes('memory exited') && line.includes('restarting')), 10_000, 'restart notice');
+  await waitFor('restart notice', () => l.output.find((line) => line.includes('memory exited') && line.includes('restarting')), 10_000);
   assert.equal((await http(`http://127.0.0.1:${ports[0]}/health`)).status, 200, 'main still serves');
-  await waitFor(async () => (await http(`http://127.0.0.1:${ports[1]}/health`).catch(() => ({ status: 0 }))).status === 200, 20_000, 'memory back');
+  await waitFor('memory back', async () => (await http(`http://127.0.0.1:${ports[1]}/health`).catch(() => ({ status: 0 }))).status === 200, 20_000);
   assert.notEqual(await pidOf(l, 'memory'), memoryPid);
 
   const stopAt = Date.now();

@@ -52,6 +52,9 @@ export function startService(service: ServiceName, opts: StartOptions = {}): Pro
     // Logs are captured, not printed: keep info so the 'listening' line (and evidence for assertions) arrives.
     NEKO_LOG_LEVEL: 'info',
     [PORT_ENV[service]]: String(opts.port ?? 0),
+    // main binds three ZeroMQ ports; ephemeral ones let tests (and a running neko) coexist. Tests that pair
+    // main with an agent pass explicit ports in opts.env.
+    ...(service === 'main' ? { NEKO_ZMQ_SESSION_PUB_PORT: '0', NEKO_ZMQ_AGENT_PUSH_PORT: '0', NEKO_ZMQ_ANALYZE_PUSH_PORT: '0' } : {}),
     ...opts.env,
   };
   const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', service, 'index.ts'), ...(opts.args ?? [])], {
@@ -144,13 +147,4 @@ export function portEnv(ports: number[]): Record<string, string> {
   };
 }
 
-/** Polls `check` every 25 ms until it returns a truthy value or `timeoutMs` passes. */
-export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 10_000, what = 'condition'): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+export { waitFor } from './wait.js';

@@ -1,0 +1,47 @@
+import type { FastifyInstance } from 'fastify';
+import { ApiError } from '../../shared/errors.js';
+import type { Logger } from '../../shared/log.js';
+import { RenameCharacterBodySchema, type CharacterFilesResult } from '../../shared/protocol/memory.js';
+import { CharacterFilesError, deleteCharacterFiles, renameCharacterFiles } from '../character-files.js';
+
+export interface CharacterRoutesOptions {
+  /** The memory folder (read per request: /reload may point the service at another data folder). */
+  memoryDir: () => string;
+  log: Logger;
+}
+
+/** Errors carry `detail`, the field the original memory service (FastAPI) uses, as well as our `error`. */
+function apiError(status: number, message: string): ApiError {
+  return new ApiError(status, message, undefined, { detail: message });
+}
+
+function run(action: () => { files: string[] }): { files: string[] } {
+  try {
+    return action();
+  } catch (err) {
+    if (err instanceof CharacterFilesError) throw apiError(err.status, err.message);
+    throw err;
+  }
+}
+
+/**
+ * neko's character lifecycle on the memory service (the original had none, memory.md §1.13): main calls these
+ * when a character is renamed or deleted, so memory follows the character instead of being orphaned.
+ */
+export async function characterRoutes(app: FastifyInstance, opts: CharacterRoutesOptions): Promise<void> {
+  app.post('/characters/:name/rename', async (req): Promise<CharacterFilesResult> => {
+    const { name } = req.params as { name: string };
+    const body = RenameCharacterBodySchema.safeParse(req.body ?? {});
+    if (!body.success) throw apiError(400, 'body must be {"new_name": "<name>"}');
+    const { files } = run(() => renameCharacterFiles(opts.memoryDir(), name, body.data.new_name));
+    opts.log.info({ event: 'character_memory_renamed', from: name, to: body.data.new_name, files }, 'character memory renamed');
+    return { status: 'renamed', files };
+  });
+
+  app.delete('/characters/:name', async (req): Promise<CharacterFilesResult> => {
+    const { name } = req.params as { name: string };
+    const { files } = run(() => deleteCharacterFiles(opts.memoryDir(), name));
+    opts.log.info({ event: 'character_memory_deleted', name, files }, 'character memory deleted');
+    return { status: 'deleted', files };
+  });
+}
