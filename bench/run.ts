@@ -1,8 +1,12 @@
 // `npm run bench`: runs every benchmark and prints one table of figures.
 import { coldStartBench } from './cold-start.js';
+import { resamplerBench } from './resampler.js';
 import { printTable, type Figure } from './stats.js';
 
-const benches: Array<[string, () => Promise<Figure[]>]> = [['cold start', coldStartBench]];
+const benches: Array<[string, () => Promise<Figure[]>]> = [
+  ['cold start', coldStartBench],
+  ['resampler', resamplerBench],
+];
 const only = process.argv.slice(2);
 const figures: Figure[] = [];
 for (const [name, run] of benches) {

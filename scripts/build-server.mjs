@@ -11,6 +11,8 @@ const entries = {
   memory: 'src/memory/index.ts',
   agent: 'src/agent/index.ts',
   monitor: 'src/monitor/index.ts',
+  // Worker thread for resampling and gain control; loaded by the pool as ./audio-worker.mjs.
+  'audio-worker': 'src/main/audio/audio-worker.ts',
 };
 
 rmSync(`${root}dist`, { recursive: true, force: true });

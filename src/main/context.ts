@@ -3,6 +3,8 @@ import type { Logger } from '../shared/log.js';
 import type { MemoryClient } from './bridges/memory-client.js';
 import type { SessionRegistry } from './session/session-registry.js';
 import type { ZmqAgentBridge } from './bridges/zmq-agent-bridge.js';
+import type { CharacterSessions } from './session/character-sessions.js';
+import type { SocketMirror } from './ws/socket-writer.js';
 
 /** Everything main's routes need, built once at start-up and passed explicitly (no module globals). */
 export interface MainContext {
@@ -17,4 +19,8 @@ export interface MainContext {
   webRoot: string;
   /** ZeroMQ link to the agent (analyze requests out, task events in); absent in tests that do not need it. */
   agentBridge?: ZmqAgentBridge;
+  /** Each character's chat session (the `/ws/{character}` endpoint is served when present). */
+  chat?: CharacterSessions;
+  /** Copies of a character's page traffic for the monitor's viewers. */
+  mirrorFor?: (character: string) => SocketMirror | undefined;
 }

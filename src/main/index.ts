@@ -8,6 +8,7 @@ import { MemoryClient } from './bridges/memory-client.js';
 import { ZmqAgentBridge } from './bridges/zmq-agent-bridge.js';
 import { buildMainServer } from './server.js';
 import { SessionRegistry } from './session/session-registry.js';
+import { assembleChat } from './assemble-chat.js';
 
 const log = createLogger('main');
 
@@ -23,10 +24,15 @@ await runService(
       host: '127.0.0.1',
       ports: { sessionPub: zmqPort('sessionPub', env), agentPush: zmqPort('agentPush', env), analyzePush: zmqPort('analyzePush', env) },
     });
+    const memory = new MemoryClient({ baseUrl: serviceUrl('memory', env), token: env.NEKO_ACCESS_TOKEN });
+    const sessions = new SessionRegistry(log);
+    const chat = assembleChat({ config, memory, registry: sessions, log, env, agentBridge, monitorUrl: serviceUrl('monitor', env) });
     const ctx = {
       config,
-      memory: new MemoryClient({ baseUrl: serviceUrl('memory', env), token: env.NEKO_ACCESS_TOKEN }),
-      sessions: new SessionRegistry(log),
+      memory,
+      sessions,
+      chat: chat.chat,
+      mirrorFor: chat.mirrorFor,
       log,
       env,
       agentUrl: serviceUrl('agent', env),
@@ -39,6 +45,7 @@ await runService(
     return {
       close: async () => {
         await app.close();
+        await chat.close();
         await agentBridge.close();
       },
     };

@@ -5,9 +5,13 @@ import type { MainContext } from './context.js';
 import { characterRoutes } from './routes/characters.js';
 import { configRoutes } from './routes/config.js';
 import { pageRoutes } from './routes/pages.js';
+import { registerChatSocket } from './ws/chat-socket.js';
 
-/** 20 MiB: the largest WebSocket frame we accept (a screen frame as a JPEG data URL fits with room). */
-export const MAX_WS_PAYLOAD = 20 * 1024 * 1024;
+/**
+ * 32 MiB: the largest WebSocket frame the socket accepts. Frames above the chat socket's own 16 MiB limit
+ * get a status error instead of a dropped connection; only beyond this is the connection closed (1009).
+ */
+export const MAX_WS_PAYLOAD = 32 * 1024 * 1024;
 
 /** Assembles the main server: REST routes, the chat socket, and the page (last, it owns the catch-all). */
 export async function buildMainServer(ctx: MainContext): Promise<FastifyInstance> {
@@ -15,6 +19,18 @@ export async function buildMainServer(ctx: MainContext): Promise<FastifyInstance
   await app.register(websocket, { options: { maxPayload: MAX_WS_PAYLOAD } });
   await app.register(async (scope) => configRoutes(scope, ctx), { prefix: '/api/config' });
   await app.register(async (scope) => characterRoutes(scope, ctx), { prefix: '/api/characters' });
+  const chat = ctx.chat;
+  if (chat) {
+    await app.register(async (scope) =>
+      registerChatSocket(scope, {
+        log: ctx.log,
+        registry: ctx.sessions,
+        sessionFor: (name) => chat.sessionFor(name),
+        fallbackCharacter: () => chat.fallbackCharacter(),
+        mirrorFor: ctx.mirrorFor,
+      }),
+    );
+  }
   await app.register(pageRoutes, ctx);
   return app;
 }

@@ -20,6 +20,8 @@ export interface ChatSocketDeps {
   sessionFor(character: string): CharacterSession | undefined;
   /** Where an unknown character's page is sent (`catgirl_switched`). */
   fallbackCharacter(): string | undefined;
+  /** Copies of the page traffic for the monitor. */
+  mirrorFor?(character: string): import('./socket-writer.js').SocketMirror | undefined;
   /** Answers a pending `request_screenshot`. */
   onScreenshot?(character: string, base64: string): void;
 }
@@ -54,6 +56,7 @@ class ChatConnection {
     private readonly deps: ChatSocketDeps,
   ) {
     this.writer = new SocketWriter(character, ws);
+    this.writer.mirror = deps.mirrorFor?.(character);
     this.log = deps.log.child({ character });
   }
 

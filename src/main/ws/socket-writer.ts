@@ -8,6 +8,12 @@ import type { PageSocket } from '../session/session-registry.js';
  */
 export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
+/** Where a page's traffic is copied for the monitor's viewers. */
+export interface SocketMirror {
+  json(message: Record<string, unknown>): void;
+  binary(data: Buffer): void;
+}
+
 export interface SocketWriterStats {
   jsonSent: number;
   audioFramesSent: number;
@@ -22,7 +28,7 @@ export interface SocketWriterStats {
 export class SocketWriter implements PageSocket {
   readonly stats: SocketWriterStats = { jsonSent: 0, audioFramesSent: 0, audioFramesDropped: 0 };
   /** Copies of everything sent, for the monitor (viewers mirror the page). */
-  mirror?: { json(message: Record<string, unknown>): void; binary(data: Buffer): void };
+  mirror?: SocketMirror;
 
   constructor(
     readonly character: string,

@@ -1,0 +1,76 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KNOWN_PHRASES } from './brain.js';
+import { runProcess } from './run-process.js';
+import { pcm16ToWav } from './wav.js';
+
+/** Debian pocketsphinx-en-us dictionary; the grammar's words are copied from it. */
+const CMUDICT = '/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict';
+/** Words of the grammar that the CMU dictionary lacks, with their phones. */
+const EXTRA_PRONUNCIATIONS: Record<string, string> = { neko: 'N EH K OW' };
+/** Average spoken word length (espeak-ng's default 175 wpm ≈ 0.34 s) plus edges, for the plausibility check. */
+const SECONDS_PER_WORD = 0.34;
+const EDGE_SECONDS = 0.3;
+/** A recognised phrase whose expected length is this far from the real speech is rejected as a forced match. */
+const MAX_DURATION_RATIO = 2.5;
+
+let grammarFiles: Promise<{ dir: string; grammar: string; dict: string } | null> | null = null;
+
+/**
+ * pocketsphinx's open-vocabulary model does poorly here; a grammar of the phrases the demo understands
+ * recognises them exactly. A grammar always picks some phrase, so the caller checks plausibility.
+ */
+function prepareGrammar(): Promise<{ dir: string; grammar: string; dict: string } | null> {
+  grammarFiles ??= (async () => {
+    if (!existsSync(CMUDICT)) return null;
+    const words = new Set(KNOWN_PHRASES.flatMap((p) => p.split(' ')));
+    const lines: string[] = [];
+    for (const line of (await readFile(CMUDICT, 'utf8')).split('\n')) {
+      const word = line.slice(0, line.indexOf(' ')).replace(/\(\d+\)$/, '');
+      if (words.has(word)) lines.push(line);
+    }
+    for (const [word, phones] of Object.entries(EXTRA_PRONUNCIATIONS)) if (words.has(word)) lines.push(`${word} ${phones}`);
+    const dir = await mkdtemp(join(tmpdir(), 'neko-sim-asr-'));
+    const grammar = join(dir, 'phrases.gram');
+    const dict = join(dir, 'phrases.dict');
+    await writeFile(grammar, `#JSGF V1.0;\ngrammar neko;\npublic <utterance> = ${KNOWN_PHRASES.join(' | ')};\n`);
+    await writeFile(dict, lines.join('\n') + '\n');
+    return { dir, grammar, dict };
+  })().catch(() => null);
+  return grammarFiles;
+}
+
+function plausible(phrase: string, speechSeconds: number): boolean {
+  const expected = phrase.split(' ').length * SECONDS_PER_WORD + EDGE_SECONDS;
+  const ratio = speechSeconds / expected;
+  return ratio <= MAX_DURATION_RATIO && ratio >= 1 / MAX_DURATION_RATIO;
+}
+
+export const speechNote = (speechSeconds: number): string => `(${speechSeconds.toFixed(1)} s of speech)`;
+
+/**
+ * The user's words for one utterance (PCM16 mono at `sampleRate`), or an honest note such as
+ * "(2.4 s of speech)" when they cannot be recognised. Runs sox and pocketsphinx as child processes.
+ */
+export async function transcribeUtterance(pcm: Buffer, sampleRate: number, speechSeconds: number): Promise<string> {
+  const files = await prepareGrammar();
+  if (!files) return speechNote(speechSeconds);
+  const wavPath = join(files.dir, `utt-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.wav`);
+  try {
+    let wav = pcm16ToWav(pcm, sampleRate);
+    if (sampleRate !== 16000) {
+      // The acoustic model is 16 kHz.
+      wav = await runProcess('sox', ['-t', 'wav', '-', '-t', 'wav', '-r', '16000', '-'], { stdin: wav });
+    }
+    await writeFile(wavPath, wav);
+    const out = await runProcess('pocketsphinx_continuous', ['-infile', wavPath, '-jsgf', files.grammar, '-dict', files.dict, '-logfn', '/dev/null']);
+    const phrase = out.toString().trim().split('\n').pop()?.trim() ?? '';
+    return phrase && plausible(phrase, speechSeconds) ? phrase : speechNote(speechSeconds);
+  } catch {
+    return speechNote(speechSeconds);
+  } finally {
+    await rm(wavPath, { force: true });
+  }
+}
