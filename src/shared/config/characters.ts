@@ -209,15 +209,20 @@ export function validName(raw: unknown, field = '档案名'): string {
   }
 }
 
-export function addCharacter(doc: CharactersDocument, body: Record<string, unknown>): { doc: CharactersDocument; name: string } {
-  const name = validName(body[NAME_FIELD]);
-  if (Object.hasOwn(doc[CHARACTERS_KEY], name)) throw badRequest('该猫娘已存在');
+/** Writes a card made of the body's persona fields under `name`, with default reserved fields. */
+function putNewCard(doc: CharactersDocument, name: string, body: Record<string, unknown>): { doc: CharactersDocument; name: string } {
   const next = clone(doc);
   const card: CharacterCard = mutablePersonaFields(body);
   migrateCard(card);
   next[CHARACTERS_KEY][name] = card;
   if (!next[CURRENT_KEY]) next[CURRENT_KEY] = name;
   return { doc: next, name };
+}
+
+export function addCharacter(doc: CharactersDocument, body: Record<string, unknown>): { doc: CharactersDocument; name: string } {
+  const name = validName(body[NAME_FIELD]);
+  if (Object.hasOwn(doc[CHARACTERS_KEY], name)) throw badRequest('该猫娘已存在');
+  return putNewCard(doc, name, body);
 }
 
 /** Replaces all persona fields (rest.md §4.13); reserved fields in the body are ignored and reported. */
@@ -368,12 +373,5 @@ export function clearVoiceIds(doc: CharactersDocument, only?: (voiceId: string) 
 
 /** Creates or replaces a character from a card (rest.md §4.21 save): reserved fields come back as defaults. */
 export function upsertFromCard(doc: CharactersDocument, chara: Record<string, unknown>, fallbackName: unknown) {
-  const rawName = chara[NAME_FIELD] || chara.name || fallbackName;
-  const name = validName(rawName);
-  const next = clone(doc);
-  const card: CharacterCard = mutablePersonaFields(chara);
-  migrateCard(card);
-  next[CHARACTERS_KEY][name] = card;
-  if (!next[CURRENT_KEY]) next[CURRENT_KEY] = name;
-  return { doc: next, name };
+  return putNewCard(doc, validName(chara[NAME_FIELD] || chara.name || fallbackName), chara);
 }
