@@ -16,7 +16,8 @@ type Json = Record<string, unknown>;
  * The socket plumbing every WebSocket provider shares: connect with a handshake deadline, classified
  * handshake failures (HTTP 401 → API_KEY_REJECTED…), JSON send/receive, and exactly one `closed` event.
  * Subclasses supply the session handshake (`onOpen`), call `markReady()` when the provider confirmed it,
- * and map incoming messages in `onMessage`.
+ * and map incoming messages in `onMessage`. A failed connect() only rejects (with a ProviderError carrying
+ * the status code); `error`/`closed` events belong to connections that were established.
  */
 export abstract class WsProviderBase extends EventEmitter<ProviderEvents> implements RealtimeProvider {
   readonly connectionId = randomUUID();

@@ -203,6 +203,11 @@ export class SimRealtimeSession {
         return;
       case 'response.cancel':
         if (!this.active) return this.sendError('response_cancel_not_active', 'Cancellation failed: no active response found.');
+        if (this.opts.pacing.cancelDelayMs > 0) {
+          const target = this.active;
+          setTimeout(() => this.active === target && this.cancel('client_cancelled'), this.opts.pacing.cancelDelayMs);
+          return;
+        }
         return this.cancel('client_cancelled');
       default:
         return this.sendError('invalid_value', `Unsupported event type '${String(event.type)}'.`);

@@ -9,10 +9,15 @@ export interface ReplyPacing {
   audioIntervalMs: number;
   /** Wait between text-only deltas (one word each). */
   textIntervalMs: number;
+  /**
+   * How long a reply keeps streaming after response.cancel. Real providers still deliver deltas that were
+   * in flight; tests set this to check that clients drop them. 0 in the demo.
+   */
+  cancelDelayMs: number;
 }
 
 /** 100 ms deltas every 50 ms: twice real time, so a reply is still streaming when the user barges in. */
-export const DEFAULT_PACING: ReplyPacing = { audioChunkMs: 100, audioIntervalMs: 50, textIntervalMs: 20 };
+export const DEFAULT_PACING: ReplyPacing = { audioChunkMs: 100, audioIntervalMs: 50, textIntervalMs: 20, cancelDelayMs: 0 };
 
 /**
  * Streams one reply through `emit`: spoken (real espeak-ng speech as 24 kHz PCM16 slices, each with the

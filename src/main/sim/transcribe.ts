@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,13 +19,27 @@ const MAX_DURATION_RATIO = 2.5;
 
 let grammarFiles: Promise<{ dir: string; grammar: string; dict: string } | null> | null = null;
 
+/** Writes a file so that concurrent processes never see it half-written. */
+async function writeAtomically(path: string, content: string): Promise<void> {
+  const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  await writeFile(temp, content);
+  await rename(temp, path);
+}
+
 /**
  * pocketsphinx's open-vocabulary model does poorly here; a grammar of the phrases the demo understands
  * recognises them exactly. A grammar always picks some phrase, so the caller checks plausibility.
+ * The files live in one temp directory per grammar version, shared by every process that runs the sim.
  */
 function prepareGrammar(): Promise<{ dir: string; grammar: string; dict: string } | null> {
   grammarFiles ??= (async () => {
     if (!existsSync(CMUDICT)) return null;
+    const grammarText = `#JSGF V1.0;\ngrammar neko;\npublic <utterance> = ${KNOWN_PHRASES.join(' | ')};\n`;
+    const dir = join(tmpdir(), `neko-sim-asr-${createHash('sha256').update(grammarText).digest('hex').slice(0, 12)}`);
+    const grammar = join(dir, 'phrases.gram');
+    const dict = join(dir, 'phrases.dict');
+    await mkdir(dir, { recursive: true });
+    if (existsSync(grammar) && existsSync(dict)) return { dir, grammar, dict };
     const words = new Set(KNOWN_PHRASES.flatMap((p) => p.split(' ')));
     const lines: string[] = [];
     for (const line of (await readFile(CMUDICT, 'utf8')).split('\n')) {
@@ -32,11 +47,8 @@ function prepareGrammar(): Promise<{ dir: string; grammar: string; dict: string 
       if (words.has(word)) lines.push(line);
     }
     for (const [word, phones] of Object.entries(EXTRA_PRONUNCIATIONS)) if (words.has(word)) lines.push(`${word} ${phones}`);
-    const dir = await mkdtemp(join(tmpdir(), 'neko-sim-asr-'));
-    const grammar = join(dir, 'phrases.gram');
-    const dict = join(dir, 'phrases.dict');
-    await writeFile(grammar, `#JSGF V1.0;\ngrammar neko;\npublic <utterance> = ${KNOWN_PHRASES.join(' | ')};\n`);
-    await writeFile(dict, lines.join('\n') + '\n');
+    await writeAtomically(dict, lines.join('\n') + '\n');
+    await writeAtomically(grammar, grammarText);
     return { dir, grammar, dict };
   })().catch(() => null);
   return grammarFiles;
