@@ -4,7 +4,29 @@ import { MemoryClient } from '../../src/main/bridges/memory-client.js';
 import { MemoryOutbox } from '../../src/main/bridges/memory-outbox.js';
 import { ScriptedProvider } from '../../src/main/providers/testing.js';
 import type { ProviderCapabilities } from '../../src/main/providers/realtime.js';
+import { EventEmitter } from 'node:events';
 import { CharacterSession, type SessionAudio, type SessionSocket, type SessionTiming } from '../../src/main/session/character-session.js';
+import type { SpeechOutput, SpeechOutputEvents } from '../../src/main/tts/speech-output.js';
+
+/** TTS double: records what the session asks to be spoken; tests emit its audio by hand. */
+export class RecordingSpeech extends EventEmitter<SpeechOutputEvents> implements SpeechOutput {
+  readonly pushed: { speechId: string; text: string }[] = [];
+  readonly ended: string[] = [];
+  interrupts = 0;
+  closed = false;
+  push(speechId: string, text: string): void {
+    this.pushed.push({ speechId, text });
+  }
+  end(speechId: string): void {
+    this.ended.push(speechId);
+  }
+  interrupt(): void {
+    this.interrupts++;
+  }
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}
 
 /** Records what a session sends to its page. */
 export class RecordingSocket implements SessionSocket {
@@ -57,7 +79,7 @@ export interface Harness {
 }
 
 /** A session wired to scripted providers, a recording socket, and a real outbox whose memory is unreachable. */
-export function sessionHarness(dir: string, opts: { timing?: Partial<SessionTiming>; memoryDown?: boolean; capabilities?: ProviderCapabilities; configure?: (p: ScriptedProvider, n: number) => void } = {}): Harness {
+export function sessionHarness(dir: string, opts: { timing?: Partial<SessionTiming>; memoryDown?: boolean; capabilities?: ProviderCapabilities; configure?: (p: ScriptedProvider, n: number) => void; speech?: RecordingSpeech[] } = {}): Harness {
   const log = createLogger('test', 'silent');
   const outbox = new MemoryOutbox(join(dir, 'outbox.sqlite'), new MemoryClient({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 200 }), log);
   const providers: ScriptedProvider[] = [];
@@ -88,6 +110,13 @@ export function sessionHarness(dir: string, opts: { timing?: Partial<SessionTimi
       },
     },
     timing: opts.timing,
+    speech: opts.speech
+      ? () => {
+          const s = new RecordingSpeech();
+          opts.speech!.push(s);
+          return s;
+        }
+      : undefined,
   });
   session.attachSocket(socket);
   return {

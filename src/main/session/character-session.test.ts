@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sessionHarness, type Harness } from '../../../test/support/session-harness.js';
+import { sessionHarness, type Harness, type RecordingSpeech } from '../../../test/support/session-harness.js';
 import { tempDataDir } from '../../../test/support/services.js';
 
 function setup(t: import('node:test').TestContext, opts: Parameters<typeof sessionHarness>[1] = {}): Harness {
@@ -286,4 +286,32 @@ test('screen frames to a realtime provider are paced; text mode attaches every f
   h.session.pushImage('/9j/AAAA');
   h.session.pushImage('/9j/BBBB');
   assert.deepEqual(h.providers[0]!.imagesIn, ['/9j/AAAA']);
+});
+
+test('a provider that does not speak is voiced by TTS under the reply speech id; barge-in silences it', async (t) => {
+  const speeches: RecordingSpeech[] = [];
+  const h = setup(t, { speech: speeches, capabilities: { audioInput: false, audioOutput: false, vision: true, serverVad: false, inputSampleRate: 16_000, outputSampleRate: 24_000 } });
+  h.session.pushText('tell me a story');
+  await h.settle();
+  const tts = speeches[0]!;
+  const p = h.providers[0]!;
+  p.emit('response_started', { responseId: 'r1' });
+  p.emit('text', { text: 'Once <happy>upon', first: true, source: 'text' });
+  p.emit('text', { text: ' a time.', first: false, source: 'text' });
+  const id = h.session.currentSpeechId;
+  assert.deepEqual(tts.pushed, [{ speechId: id, text: 'Once upon' }, { speechId: id, text: ' a time.' }]);
+  tts.emit('audio', { speechId: id, audio: Buffer.alloc(960), format: 'pcm16-48k' });
+  assert.equal(h.socket.audio.length, 1);
+  assert.equal(h.socket.audio[0]!.speechId, id);
+  p.emit('response_done', { responseId: 'r1', text: 'Once upon a time.', cancelled: false });
+  assert.deepEqual(tts.ended, [id]);
+  const interruptsBefore = tts.interrupts;
+  h.session.pushText('stop');
+  assert.equal(tts.interrupts, interruptsBefore + 1, 'TTS may still be speaking after the text ended: a new turn stops it');
+  tts.emit('audio', { speechId: id, audio: Buffer.alloc(960), format: 'pcm16-48k' }); // late audio of the old reply
+  assert.equal(h.socket.audio.length, 1, 'audio of an interrupted reply never reaches the page');
+  tts.emit('error', { code: 'TTS_CONNECTION_FAILED', message: 'engine down' });
+  assert.ok(h.socket.statusCodes().includes('TTS_CONNECTION_FAILED'));
+  await h.session.endSession({ byClient: true, reason: 'test' });
+  assert.ok(tts.closed);
 });

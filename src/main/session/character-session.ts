@@ -5,6 +5,7 @@ import type { InputMode } from '../../shared/protocol/ws-server.js';
 import { statusMessage } from '../../shared/protocol/ws-server.js';
 import type { MemoryOutbox } from '../bridges/memory-outbox.js';
 import type { RealtimeProvider } from '../providers/realtime.js';
+import type { SpeechOutput } from '../tts/speech-output.js';
 import { HotSwap, type HotSwapTiming } from './hot-swap.js';
 import { sessionInstructions, swapPrime, taskResultLine, type PromptNames } from './prompt.js';
 import { SessionPhaseMachine } from './session-phase.js';
@@ -72,6 +73,8 @@ export interface CharacterSessionDeps {
   createProvider: ProviderFactory;
   audio: SessionAudio;
   agent?: AgentHooks;
+  /** Voices replies when the provider does not speak (text models, or a custom voice); absent = text only. */
+  speech?: () => SpeechOutput;
   timing?: Partial<SessionTiming>;
 }
 
@@ -109,6 +112,8 @@ export class CharacterSession implements CharacterSessionControl {
   private readonly hotSwap: HotSwap;
   private socket?: SessionSocket;
   private provider?: RealtimeProvider;
+  /** TTS for the current session when its provider does not speak. */
+  private speech?: SpeechOutput;
   private mode: InputMode = 'audio';
   private turns = new TurnLog();
   private speechId = randomUUID();
@@ -221,6 +226,7 @@ export class CharacterSession implements CharacterSessionControl {
     try {
       const { provider, instructions, notice } = await this.connectProvider(mode, '');
       this.provider = provider;
+      this.attachSpeech(provider);
       this.turns = new TurnLog();
       this.sessionStartedAt = Date.now();
       this.hotSwap.sessionStarted(this.sessionStartedAt);
@@ -250,6 +256,20 @@ export class CharacterSession implements CharacterSessionControl {
     this.pendingInputs = [];
     for (const input of pending) this.replay(input);
     if (this.agentResults.length) void this.deliverAgentResults();
+  }
+
+  /** Starts TTS for a provider that does not speak by itself; its audio goes to the page under its speech id. */
+  private attachSpeech(provider: RealtimeProvider): void {
+    if (provider.capabilities.audioOutput || this.speech || !this.deps.speech) return;
+    const speech = this.deps.speech();
+    speech.on('audio', ({ speechId, audio }) => {
+      if (this.speech !== speech || this.interruptedIds.includes(speechId)) return;
+      this.socket?.sendAudio(speechId, audio);
+    });
+    speech.on('error', ({ code, message }) => {
+      if (this.speech === speech) this.status(code, { msg: message });
+    });
+    this.speech = speech;
   }
 
   /**
@@ -303,7 +323,9 @@ export class CharacterSession implements CharacterSessionControl {
     this.finishTurns('process');
     const hadUser = this.turns.all().some((t) => t.role === 'user');
     if (hadUser) void this.analyze('session_end');
-    await Promise.allSettled([provider?.close(), pending?.close()]);
+    const speech = this.speech;
+    this.speech = undefined;
+    await Promise.allSettled([provider?.close(), pending?.close(), speech?.close()]);
     this.phase.to('idle');
     this.log.info({ reason: opts.reason }, 'session ended');
     if (opts.byClient) this.status('CHARACTER_LEFT', { name: this.character });
@@ -463,6 +485,7 @@ export class CharacterSession implements CharacterSessionControl {
   /** The user starts a new turn: the page drops the old reply's audio, a new speech id begins. */
   private beginUserTurn(): void {
     if (this.replyOpen) this.provider?.interrupt();
+    this.speech?.interrupt();
     this.send({ type: 'user_activity', interrupted_speech_id: this.speechId });
     this.interruptedIds.push(this.speechId);
     if (this.interruptedIds.length > INTERRUPTED_IDS_KEPT) this.interruptedIds.shift();
@@ -489,6 +512,7 @@ export class CharacterSession implements CharacterSessionControl {
       this.replyHadOutput = true;
       this.turns.add('assistant', text, isNew);
       if (shown) this.send({ type: 'gemini_response', text: shown, isNewMessage: isNew });
+      if (shown && !provider.capabilities.audioOutput) this.speech?.push(this.speechId, shown);
     });
     provider.on('audio', ({ pcm }) => {
       if (!current()) return;
@@ -528,6 +552,7 @@ export class CharacterSession implements CharacterSessionControl {
     provider.on('response_done', ({ cancelled }) => {
       if (!current()) return;
       const spoke = this.replyHadOutput;
+      if (spoke && !provider.capabilities.audioOutput) this.speech?.end(this.speechId);
       this.replyOpen = false;
       this.replyHadOutput = false;
       this.turns.closeTurn();
@@ -616,6 +641,7 @@ export class CharacterSession implements CharacterSessionControl {
     const results = this.agentResults.splice(0).map(taskResultLine);
     const old = this.provider;
     this.provider = next;
+    this.attachSpeech(next);
     try {
       next.createResponse(swapPrime({ turns, taskResults: results, names: profile.names, language: this.language ?? profile.language }), { silent: results.length === 0 });
       if (results.length) this.awaitingReply = true;
@@ -650,6 +676,7 @@ export class CharacterSession implements CharacterSessionControl {
         return;
       }
       this.provider = provider;
+      this.attachSpeech(provider);
       this.counters.reconnects++;
       this.replyOpen = false;
       this.releaseHeldAudio(true);
