@@ -11,6 +11,8 @@ import { createProvider, stopSharedSimServer } from './providers/select.js';
 import type { SessionTiming } from './session/character-session.js';
 import { CharacterSessions } from './session/character-sessions.js';
 import { PooledSessionAudio } from './session/pooled-audio.js';
+import { ProactiveChat } from './proactive/proactive-chat.js';
+import { effectiveSystemPrompt, MASTER_KEY, NAME_FIELD } from '../shared/config/characters.js';
 import type { SessionRegistry } from './session/session-registry.js';
 import type { SocketMirror } from './ws/socket-writer.js';
 
@@ -76,6 +78,16 @@ export function assembleChat(deps: ChatAssemblyDeps) {
   if (deps.agentBridge) {
     wireAgentEvents(deps.agentBridge, { registry: deps.registry, resultSink: (name) => chat.sessionFor(name) }, log);
   }
+  const proactive = new ProactiveChat({
+    sessionFor: (name) => chat.sessionFor(name),
+    currentCharacter: () => config.currentCharacter(),
+    profile: (character) => {
+      const doc = config.characters();
+      return { prompt: effectiveSystemPrompt(doc, character, config.language), master: String(doc[MASTER_KEY]?.[NAME_FIELD] ?? ''), language: config.language };
+    },
+    memoryContext: (character) => deps.memory.newDialog(character),
+    textProvider: async () => (await createProvider(config.resolvedCore(), 'text')).provider,
+  });
   const links = new Map<string, MonitorLink>();
   const mirrorFor = (character: string): SocketMirror | undefined => {
     if (!deps.monitorUrl) return undefined;
@@ -90,6 +102,7 @@ export function assembleChat(deps: ChatAssemblyDeps) {
   };
   return {
     chat,
+    proactive,
     mirrorFor,
     outbox,
     close: async () => {

@@ -32,6 +32,7 @@ await runService(
       memory,
       sessions,
       chat: chat.chat,
+      proactive: chat.proactive,
       mirrorFor: chat.mirrorFor,
       log,
       env,

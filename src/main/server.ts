@@ -6,6 +6,7 @@ import { characterRoutes } from './routes/characters.js';
 import { configRoutes } from './routes/config.js';
 import { pageRoutes } from './routes/pages.js';
 import { registerChatSocket } from './ws/chat-socket.js';
+import { proactiveRoutes } from './routes/proactive.js';
 
 /**
  * 32 MiB: the largest WebSocket frame the socket accepts. Frames above the chat socket's own 16 MiB limit
@@ -19,6 +20,8 @@ export async function buildMainServer(ctx: MainContext): Promise<FastifyInstance
   await app.register(websocket, { options: { maxPayload: MAX_WS_PAYLOAD } });
   await app.register(async (scope) => configRoutes(scope, ctx), { prefix: '/api/config' });
   await app.register(async (scope) => characterRoutes(scope, ctx), { prefix: '/api/characters' });
+  const proactive = ctx.proactive;
+  if (proactive) await app.register(async (scope) => proactiveRoutes(scope, proactive));
   const chat = ctx.chat;
   if (chat) {
     await app.register(async (scope) =>

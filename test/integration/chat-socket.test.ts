@@ -135,3 +135,24 @@ test('bad frames get a status and the connection and session survive', { timeout
   assert.equal((await http(`${main.url}/health`)).status, 200);
   await page.close();
 });
+
+test('proactive chat: an idle page receives one unprompted line; a second character without a page is passed', { timeout: 30_000 }, async () => {
+  // A character nobody has talked to yet: the user counts as idle.
+  assert.equal((await http(`${main.url}/api/characters/catgirl`, { method: 'POST', json: { 档案名: 'Quiet' } })).status, 200);
+  const page = await ChatClient.open(`${wsBase}/Quiet`);
+  const res = await http(`${main.url}/api/proactive_chat`, { method: 'POST', json: { lanlan_name: 'Quiet' } });
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  assert.equal(res.body.action, 'chat');
+  await page.waitFor('line', (c) => c.ofType('system').length > 0);
+  const lines = page.ofType('gemini_response');
+  assert.equal(lines.length, 1, 'the whole line in one message');
+  assert.equal(lines[0]!.isNewMessage, true);
+  assert.equal((await http(`${main.url}/api/characters/catgirl`, { method: 'POST', json: { 档案名: 'Absent' } })).status, 200);
+  const other = await http(`${main.url}/api/proactive_chat`, { method: 'POST', json: { lanlan_name: 'Absent' } });
+  assert.equal(other.body.action, 'pass');
+  const missing = await http(`${main.url}/api/proactive_chat`, { method: 'POST', json: { lanlan_name: 'ghost' } });
+  assert.equal(missing.status, 404);
+  const crossSite = await http(`${main.url}/api/proactive_chat`, { method: 'POST', json: {}, headers: { origin: 'http://evil.example' } });
+  assert.equal(crossSite.status, 403);
+  await page.close();
+});

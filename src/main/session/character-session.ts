@@ -127,6 +127,8 @@ export class CharacterSession implements CharacterSessionControl {
   private awaitingReply = false;
   private userSpeaking = false;
   private lastSpeechAt = 0;
+  /** Last time the user spoke or typed (proactive chat waits for the user to be idle). */
+  private lastUserActivityAt = 0;
   private lastImageAt = 0;
   /** Microphone audio held while the provider connection is being replaced; flushed into the new one. */
   private heldAudio: Buffer[] = [];
@@ -159,6 +161,20 @@ export class CharacterSession implements CharacterSessionControl {
 
   get swapState(): string {
     return this.hotSwap.state;
+  }
+
+  /** Milliseconds since the user last spoke or typed (Infinity when never). */
+  idleMs(now = Date.now()): number {
+    return this.lastUserActivityAt ? now - this.lastUserActivityAt : Infinity;
+  }
+
+  /** A reply is being streamed (proactive chat must not talk over it). */
+  isReplying(): boolean {
+    return this.replyOpen || this.awaitingReply;
+  }
+
+  hasPage(): boolean {
+    return this.socket !== undefined;
   }
 
   // ─── CharacterSessionControl (used by REST routes) ───────────────────────────
@@ -451,6 +467,7 @@ export class CharacterSession implements CharacterSessionControl {
   pushText(text: string): void {
     if (!this.ensureSession('text', { kind: 'text', text })) return;
     this.beginUserTurn();
+    this.lastUserActivityAt = Date.now();
     this.turns.add('user', text, true);
     this.turns.closeTurn();
     this.awaitingReply = true;
@@ -532,6 +549,7 @@ export class CharacterSession implements CharacterSessionControl {
       const clean = text.trim();
       if (!clean) return;
       this.lastSpeechAt = Date.now();
+      this.lastUserActivityAt = this.lastSpeechAt;
       this.turns.add('user', clean, true);
       this.turns.closeTurn();
       this.send({ type: 'user_transcript', text: clean });
@@ -688,6 +706,31 @@ export class CharacterSession implements CharacterSessionControl {
       this.send({ type: 'session_ended_by_server', input_mode: this.mode });
       await this.serialize(() => this.doEnd({ byClient: false, reason: `provider lost: ${(err as Error).message}` }));
     }
+  }
+
+  // ─── proactive chat ──────────────────────────────────────────────────────────
+
+  /**
+   * Says `text` unprompted (proactive chat): one `gemini_response` with the whole line, voiced by TTS when
+   * the provider does not speak, then `turn end`. The line joins the conversation so the model knows it said it.
+   * Starts a text session when none is running. Returns false when the moment has passed (the user spoke).
+   */
+  async deliverProactive(text: string): Promise<boolean> {
+    if (!this.isActive()) await this.autoStart('text');
+    if (!this.phase.is('live') || this.isReplying()) return false;
+    this.send({ type: 'user_activity', interrupted_speech_id: this.speechId });
+    this.speechId = randomUUID();
+    const clean = stripTags(text).trim();
+    this.send({ type: 'gemini_response', text: clean, isNewMessage: true });
+    if (!this.provider!.capabilities.audioOutput) {
+      this.speech?.push(this.speechId, clean);
+      this.speech?.end(this.speechId);
+    }
+    this.turns.add('assistant', clean, true);
+    this.turns.closeTurn();
+    this.provider!.createResponse(`(You said this to ${this.deps.profile().names.master} on your own initiative: "${clean}")`, { silent: true });
+    this.send({ type: 'system', data: 'turn end' });
+    return true;
   }
 
   // ─── agent results ───────────────────────────────────────────────────────────
