@@ -156,3 +156,26 @@ test('proactive chat: an idle page receives one unprompted line; a second charac
   assert.equal(crossSite.status, 403);
   await page.close();
 });
+
+test('barge-in over the socket: once user_activity names a speech, no more of its audio arrives', { timeout: 60_000 }, async () => {
+  assert.equal((await http(`${main.url}/api/characters/catgirl`, { method: 'POST', json: { 档案名: 'Barge' } })).status, 200);
+  const page = await ChatClient.open(`${wsBase}/Barge`);
+  const speech = await synthesizeSpeech('tell me a long story about the sea', 48_000);
+  const silence = Buffer.alloc(48_000 * 2);
+  page.send({ action: 'start_session', input_type: 'audio' });
+  await page.waitForType('session_started');
+  for (const frame of pcmFrames(Buffer.concat([speech, silence]), 480)) page.send({ action: 'stream_data', input_type: 'audio', data: frame });
+  await page.waitFor('reply audio starts', (c) => c.audio.length > 0, 30_000);
+  const replyId = page.audio[0]!.speechId;
+  const activityBefore = page.ofType('user_activity').length;
+  for (const frame of pcmFrames(speech, 480)) page.send({ action: 'stream_data', input_type: 'audio', data: frame });
+  await page.waitFor('user_activity naming the reply', (c) => c.ofType('user_activity').slice(activityBefore).some((m) => m.interrupted_speech_id === replyId), 20_000);
+  const framesAtInterrupt = page.audio.filter((a) => a.speechId === replyId).length;
+  const indexAtInterrupt = page.messages.length;
+  await new Promise((r) => setTimeout(r, 1500));
+  const late = page.messages.slice(indexAtInterrupt).filter((m) => m.type === 'audio_chunk' && m.speech_id === replyId);
+  assert.equal(late.length, 0, 'no audio of the interrupted speech after user_activity');
+  assert.equal(page.audio.filter((a) => a.speechId === replyId).length, framesAtInterrupt);
+  assert.equal(page.orphanBinary, 0);
+  await page.close();
+});
