@@ -28,9 +28,21 @@ function fail(message: string): never {
   process.exit(1);
 }
 
+/**
+ * V8 flags per service, so an idle companion stays light: a small young generation everywhere, and no
+ * optimizing compiler where nothing is hot (lite mode also turns WebAssembly off, so not for main, whose audio
+ * worker runs WASM, nor for memory, whose recall is the one CPU-bound path).
+ */
+const NODE_FLAGS: Record<ServiceName, string[]> = {
+  main: ['--max-semi-space-size=1'],
+  memory: ['--max-semi-space-size=1'],
+  agent: ['--max-semi-space-size=1', '--lite-mode', '--no-expose-wasm'],
+  monitor: ['--max-semi-space-size=1', '--lite-mode', '--no-expose-wasm'],
+};
+
 /** From source (tsx) each service runs its own index.ts; built, each is one bundle beside the launcher's. */
 function entryArgs(service: ServiceName): string[] {
-  return fromSource ? ['--import', 'tsx', join(here, '..', service, 'index.ts')] : [join(here, `${service}.mjs`)];
+  return fromSource ? ['--import', 'tsx', join(here, '..', service, 'index.ts')] : [...NODE_FLAGS[service], join(here, `${service}.mjs`)];
 }
 
 async function checkPorts(): Promise<void> {

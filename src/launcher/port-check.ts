@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import { isNekoHealth } from '../shared/health.js';
+import { getJson } from './get-json.js';
 
 /** True when nothing listens on host:port (we could bind it ourselves). */
 export function portIsFree(port: number, host: string): Promise<boolean> {
@@ -13,8 +14,7 @@ export function portIsFree(port: number, host: string): Promise<boolean> {
 /** What holds a taken port: a running neko (same app signature) or some other program. */
 export async function describePortHolder(url: string): Promise<'neko' | 'other'> {
   try {
-    const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(500) });
-    return isNekoHealth(await res.json()) ? 'neko' : 'other';
+    return isNekoHealth(await getJson(`${url}/health`, { timeoutMs: 500 })) ? 'neko' : 'other';
   } catch {
     return 'other';
   }

@@ -5,6 +5,7 @@ import { isNekoHealth } from '../shared/health.js';
 import { EXIT_CONFIG_ERROR } from '../shared/exit-codes.js';
 import type { ServiceName } from '../shared/ports.js';
 import { Backoff } from './backoff.js';
+import { getJson } from './get-json.js';
 
 export interface SupervisedOptions {
   service: ServiceName;
@@ -96,11 +97,10 @@ export class SupervisedService extends EventEmitter<SupervisorEvents> {
   /** One health probe: true only for a neko service with our instance id. */
   async probe(timeoutMs = 500): Promise<boolean> {
     try {
-      const res = await fetch(this.opts.healthUrl, {
-        signal: AbortSignal.timeout(timeoutMs),
+      const body = await getJson(this.opts.healthUrl, {
+        timeoutMs,
         headers: this.opts.token ? { authorization: `Bearer ${this.opts.token}` } : {},
       });
-      const body: unknown = await res.json();
       return isNekoHealth(body, this.opts.service) && body.instance_id === this.opts.instanceId;
     } catch {
       return false;
