@@ -2,10 +2,12 @@
 import { coldStartBench } from './cold-start.js';
 import { resamplerBench } from './resampler.js';
 import { printTable, type Figure } from './stats.js';
+import { ttsBench } from './tts.js';
 
 const benches: Array<[string, () => Promise<Figure[]>]> = [
   ['cold start', coldStartBench],
   ['resampler', resamplerBench],
+  ['tts and voice input', ttsBench],
 ];
 const only = process.argv.slice(2);
 const figures: Figure[] = [];

@@ -11,6 +11,8 @@ import { createProvider, stopSharedSimServer } from './providers/select.js';
 import type { SessionTiming } from './session/character-session.js';
 import { CharacterSessions } from './session/character-sessions.js';
 import { PooledSessionAudio } from './session/pooled-audio.js';
+import { createSpeechOutput } from './tts/select-engine.js';
+import { sttConfigFrom, withVoiceInput } from './stt/with-voice-input.js';
 import { ProactiveChat } from './proactive/proactive-chat.js';
 import { effectiveSystemPrompt, MASTER_KEY, NAME_FIELD } from '../shared/config/characters.js';
 import type { SessionRegistry } from './session/session-registry.js';
@@ -67,8 +69,11 @@ export function assembleChat(deps: ChatAssemblyDeps) {
     },
     providerFactory: () => async (mode) => {
       const { provider, notice } = await createProvider(config.resolvedCore(), mode);
-      return { provider, notice: notice ?? undefined };
+      // A text-only model in a voice session hears through server-side VAD and speech-to-text.
+      const heard = mode === 'audio' && !provider.capabilities.audioInput ? withVoiceInput(provider, sttConfigFrom(config.coreFile(), env)) : provider;
+      return { provider: heard, notice: notice ?? undefined };
     },
+    speechFor: (character) => createSpeechOutput(config, character, pool, (message) => log.warn({ character }, message)),
     audioFor: (character) => new PooledSessionAudio(pool, character),
     agent: deps.agentBridge
       ? { requestAnalyze: (req) => deps.agentBridge!.requestAnalyze({ ...req, messages: req.messages }) }

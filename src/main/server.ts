@@ -5,6 +5,7 @@ import type { MainContext } from './context.js';
 import { characterRoutes } from './routes/characters.js';
 import { configRoutes } from './routes/config.js';
 import { pageRoutes } from './routes/pages.js';
+import { voiceCloneRoutes } from './routes/voice-clone.js';
 import { registerChatSocket } from './ws/chat-socket.js';
 import { proactiveRoutes } from './routes/proactive.js';
 
@@ -20,6 +21,7 @@ export async function buildMainServer(ctx: MainContext): Promise<FastifyInstance
   await app.register(websocket, { options: { maxPayload: MAX_WS_PAYLOAD } });
   await app.register(async (scope) => configRoutes(scope, ctx), { prefix: '/api/config' });
   await app.register(async (scope) => characterRoutes(scope, ctx), { prefix: '/api/characters' });
+  await app.register(async (scope) => voiceCloneRoutes(scope, ctx), { prefix: '/api/characters' });
   const proactive = ctx.proactive;
   if (proactive) await app.register(async (scope) => proactiveRoutes(scope, proactive));
   const chat = ctx.chat;

@@ -4,6 +4,7 @@ import type { Logger } from '../../shared/log.js';
 import { CharacterSession, type AgentHooks, type ProviderFactory, type SessionAudio, type SessionTiming } from './character-session.js';
 import type { SessionRegistry } from './session-registry.js';
 import type { MemoryOutbox } from '../bridges/memory-outbox.js';
+import type { SpeechOutput } from '../tts/speech-output.js';
 
 export interface CharacterSessionsDeps {
   config: ConfigStore;
@@ -16,6 +17,8 @@ export interface CharacterSessionsDeps {
   /** Audio streams for one character (its own resampler state; shared worker pool). */
   audioFor: (character: string) => SessionAudio;
   agent?: AgentHooks;
+  /** TTS for one character, used when its provider does not speak. */
+  speechFor?: (character: string) => SpeechOutput;
   timing?: Partial<SessionTiming>;
 }
 
@@ -46,6 +49,7 @@ export class CharacterSessions {
       createProvider: this.deps.providerFactory(character),
       audio: this.deps.audioFor(character),
       agent: this.deps.agent,
+      speech: this.deps.speechFor ? () => this.deps.speechFor!(character) : undefined,
       timing: this.deps.timing,
     });
     this.deps.registry.attachSession(character, session);

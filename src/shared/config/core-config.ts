@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { ASSIST_ROLES, findAssistProvider, findCoreProvider, type AssistRole } from './providers.js';
 
 /** Per-role custom model fields (`<role>ModelUrl|Id|ApiKey`), rest.md §3.8. */
-export const CUSTOM_MODEL_ROLES = ['conversation', 'summary', 'correction', 'emotion', 'vision', 'agent', 'omni', 'tts'] as const;
+/** `stt` is neko's own: the speech-to-text endpoint that lets text-only models hear (OpenAI-compatible transcriptions). */
+export const CUSTOM_MODEL_ROLES = ['conversation', 'summary', 'correction', 'emotion', 'vision', 'agent', 'omni', 'tts', 'stt'] as const;
 const CUSTOM_FIELDS = CUSTOM_MODEL_ROLES.flatMap((r) => [`${r}ModelUrl`, `${r}ModelId`, `${r}ModelApiKey`]);
 
 export const ASSIST_KEY_FIELDS = {
@@ -25,7 +26,7 @@ export const SECRET_FIELDS: readonly string[] = [
 
 /** Fields the settings page may write (the original's whitelist plus Kimi, which it forgot). */
 export const WRITABLE_FIELDS: readonly string[] = [
-  'coreApiKey', 'coreApi', 'assistApi', ...Object.values(ASSIST_KEY_FIELDS), 'mcpToken', 'enableCustomApi', ...CUSTOM_FIELDS, 'ttsVoiceId',
+  'coreApiKey', 'coreApi', 'assistApi', ...Object.values(ASSIST_KEY_FIELDS), 'mcpToken', 'enableCustomApi', ...CUSTOM_FIELDS, 'ttsVoiceId', 'sttLanguage',
 ];
 
 /** core_config.json: known fields typed, unknown fields kept (the original's save dropped them). */
@@ -84,6 +85,7 @@ export function coreConfigForApi(file: CoreConfigFile): Record<string, unknown> 
   out.enableCustomApi = file.enableCustomApi === true;
   for (const field of CUSTOM_FIELDS) out[field] = SECRET_FIELDS.includes(field) ? maskSecret(str(file, field)) : str(file, field);
   out.ttsVoiceId = str(file, 'ttsVoiceId');
+  out.sttLanguage = str(file, 'sttLanguage');
   out.recent_memory_auto_review = file.recent_memory_auto_review ?? true;
   out.success = true;
   return out;

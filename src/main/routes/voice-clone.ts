@@ -1,0 +1,259 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import multipart, { type MultipartFile } from '@fastify/multipart';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { LOCAL_TTS_BUCKET, voicesFor } from '../../shared/config/voice-storage.js';
+import { ApiError, badRequest, conflict } from '../../shared/errors.js';
+import type { MainContext } from '../context.js';
+import { checkLoopbackHttpUrl } from '../net/loopback-url.js';
+import type { TtsChunk } from '../tts/engine.js';
+import { chooseTtsEngine } from '../tts/select-engine.js';
+import { encodeWav } from '../tts/wav-stream.js';
+import { decodeClip, findSilences, KEPT_SILENCE_MS, mmss, sniffAudio, trimSilences, type DecodedClip } from './voice-clone-audio.js';
+
+/** rest.md §4.19: uploads above 100 MB are refused with 413. */
+export const MAX_AUDIO_UPLOAD_BYTES = 100 * 1024 * 1024;
+const TOO_LARGE_MESSAGE = '文件大小超过限制 (100 MB)';
+/** Room for the multipart framing and small fields around the file when judging Content-Length. */
+const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
+const REF_LANGUAGES = ['ch', 'en', 'fr', 'de', 'ja', 'ko', 'ru'] as const;
+/** Voice id prefix: what the providers accept (letters, digits, `_`/`-`), short. */
+const PREFIX_PATTERN = /^[A-Za-z0-9_-]{1,20}$/;
+/** The greeting a voice preview speaks. */
+const PREVIEW_TEXT = '你好，很高兴认识你！Hello, nice to meet you.';
+/** A local TTS server that does not register a speaker within this long is treated as down. */
+const REGISTER_TIMEOUT_MS = 30_000;
+
+interface Upload {
+  fileName: string;
+  data: Buffer;
+  fields: Record<string, string>;
+}
+
+interface TrimTask {
+  progress: number;
+  phase: 'queued' | 'analyzing' | 'trimming';
+  cancelled: boolean;
+}
+
+/** A client file name as given, refused when it could name a path (separators, `..`, control characters). */
+function safeFileName(raw: string): string {
+  const name = raw.trim();
+  if (!name || name.length > 255 || /[/\\\u0000-\u001f]/.test(name) || name === '.' || name.includes('..')) throw badRequest('文件名无效');
+  return name;
+}
+
+/**
+ * Reads the one `file` part (and the small fields) of a multipart request. A declared body over the limit is
+ * refused before any of it is read; an undeclared (chunked) one is cut off by the parser's file-size limit.
+ */
+async function readUpload(req: FastifyRequest): Promise<Upload> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_AUDIO_UPLOAD_BYTES + MULTIPART_OVERHEAD_BYTES) throw new ApiError(413, TOO_LARGE_MESSAGE);
+  if (!req.isMultipart()) throw badRequest('需要 multipart/form-data 上传');
+  const fields: Record<string, string> = {};
+  let file: { name: string; data: Buffer } | null = null;
+  try {
+    for await (const part of req.parts()) {
+      if (part.type === 'field') {
+        if (typeof part.value === 'string') fields[part.fieldname] = part.value;
+        continue;
+      }
+      if (part.fieldname !== 'file' || file) {
+        part.file.resume();
+        continue;
+      }
+      file = { name: safeFileName((part as MultipartFile).filename), data: await part.toBuffer() };
+    }
+  } catch (err) {
+    if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new ApiError(413, TOO_LARGE_MESSAGE);
+    if (err instanceof ApiError) throw err;
+    throw badRequest(`上传解析失败: ${(err as Error).message}`);
+  }
+  if (!file || file.data.length === 0) throw badRequest('未收到音频文件');
+  return { fileName: file.name, data: file.data, fields };
+}
+
+/** The upload as a WAV clip; other formats and non-audio are refused. */
+function wavClip(upload: Upload): DecodedClip {
+  const kind = sniffAudio(upload.data.subarray(0, 16));
+  if (!kind) throw badRequest('不是音频文件');
+  if (kind !== 'wav') throw badRequest('静音分析仅支持 WAV 文件');
+  try {
+    return decodeClip(upload.data);
+  } catch (err) {
+    throw badRequest(`WAV 文件无效: ${(err as Error).message}`);
+  }
+}
+
+function analysis(clip: DecodedClip) {
+  const silences = findSilences(clip);
+  const silenceMs = silences.reduce((n, s) => n + s.duration_ms, 0);
+  const removable = silences.reduce((n, s) => n + Math.max(0, s.duration_ms - KEPT_SILENCE_MS), 0);
+  const estimated = clip.durationMs - removable;
+  return {
+    silences,
+    body: {
+      success: true,
+      original_duration: mmss(clip.durationMs),
+      original_duration_ms: clip.durationMs,
+      silence_duration: mmss(silenceMs),
+      silence_duration_ms: silenceMs,
+      removable_silence: mmss(removable),
+      removable_silence_ms: removable,
+      estimated_duration: mmss(estimated),
+      estimated_duration_ms: estimated,
+      saving_percentage: clip.durationMs ? Math.round((removable / clip.durationMs) * 1000) / 10 : 0,
+      silence_segments: silences,
+      has_silence: silences.length > 0,
+      sample_rate: clip.sampleRate,
+      sample_width: 2,
+      channels: clip.channels,
+    },
+  };
+}
+
+/** The local TTS server's HTTP base (a `ws(s)://` custom URL names the same host over http(s)), loopback only. */
+function localTtsBase(ctx: MainContext): string | null {
+  const core = ctx.config.coreFile();
+  const raw = core.enableCustomApi === true && typeof core.ttsModelUrl === 'string' ? core.ttsModelUrl.trim() : '';
+  if (!raw) return null;
+  const checked = checkLoopbackHttpUrl(raw.replace(/^ws(s?):/i, 'http$1:'));
+  if (!checked.ok) throw badRequest('TTS_CUSTOM_URL_LOCALHOST_ONLY', 'TTS_CUSTOM_URL_LOCALHOST_ONLY');
+  return new URL(checked.url).origin;
+}
+
+/** Voice preview, voice cloning and the clip helpers of `/api/characters` (rest.md §4.18 preview, §4.19, §4.20). */
+export async function voiceCloneRoutes(app: FastifyInstance, ctx: MainContext): Promise<void> {
+  // preservePath: see the name as the client sent it, so a traversal attempt is refused rather than silently basenamed.
+  await app.register(multipart, { preservePath: true, limits: { fileSize: MAX_AUDIO_UPLOAD_BYTES, files: 1, fields: 8, fieldSize: 4096, parts: 12 } });
+  const trimTasks = new Map<string, TrimTask>();
+
+  app.get<{ Querystring: { voice_id?: string } }>('/voice_preview', async (req) => {
+    const voiceId = (req.query.voice_id ?? '').trim();
+    if (!voiceId) throw badRequest('voice_id 不能为空');
+    const resolved = ctx.config.resolvedCore();
+    const cloud = voicesFor({ ...ctx.config.voices(), [LOCAL_TTS_BUCKET]: {} }, resolved.assistApiKey);
+    if (Object.hasOwn(cloud, voiceId) && !resolved.assistApiKey) throw badRequest('TTS_AUDIO_API_KEY_MISSING', 'TTS_AUDIO_API_KEY_MISSING');
+    const { engine } = chooseTtsEngine({ resolved, coreFile: ctx.config.coreFile(), voices: ctx.config.voices(), voiceId, character: voiceId });
+    const chunks: TtsChunk[] = [];
+    try {
+      await engine.prepare(() => undefined);
+      const utterance = engine.start({ audio: (c) => chunks.push(c), problem: () => undefined });
+      utterance.write(PREVIEW_TEXT);
+      utterance.end();
+      await utterance.finished;
+    } catch (err) {
+      throw new ApiError(500, `语音预览失败: ${(err as Error).message}`);
+    } finally {
+      await engine.close();
+    }
+    if (chunks.length === 0) throw new ApiError(500, '语音预览失败: 没有音频');
+    if (chunks.every((c) => c.format === 'ogg-opus')) {
+      return { success: true, audio: Buffer.concat(chunks.map((c) => c.data)).toString('base64'), mime_type: 'audio/ogg' };
+    }
+    const pcm = chunks.filter((c): c is Extract<TtsChunk, { format: 'pcm16' }> => c.format === 'pcm16');
+    return { success: true, audio: encodeWav(Buffer.concat(pcm.map((c) => c.data)), pcm[0]!.sampleRate).toString('base64'), mime_type: 'audio/wav' };
+  });
+
+  app.post('/audio/analyze_silence', async (req) => analysis(wavClip(await readUpload(req))).body);
+
+  app.post('/audio/trim_silence', async (req) => {
+    const upload = await readUpload(req);
+    const rawId = upload.fields.task_id?.trim();
+    if (rawId && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(rawId)) throw badRequest('task_id 无效');
+    const taskId = rawId || randomUUID();
+    if (trimTasks.has(taskId)) throw conflict('任务已存在');
+    const task: TrimTask = { progress: 0, phase: 'queued', cancelled: false };
+    trimTasks.set(taskId, task);
+    try {
+      const clip = wavClip(upload);
+      task.phase = 'analyzing';
+      task.progress = 10;
+      await nextTurn(); // lets a cancel request in between the phases
+      const { silences, body } = analysis(clip);
+      if (task.cancelled) return { success: false, cancelled: true, message: '已取消', task_id: taskId };
+      if (body.removable_silence_ms === 0) return { success: true, has_changes: false, message: '没有需要裁剪的静音', task_id: taskId };
+      task.phase = 'trimming';
+      task.progress = 60;
+      await nextTurn();
+      if (task.cancelled) return { success: false, cancelled: true, message: '已取消', task_id: taskId };
+      const wav = encodeWav(trimSilences(clip, silences), clip.sampleRate);
+      const trimmedMs = Math.round(((wav.length - 44) / 2 / clip.sampleRate) * 1000);
+      return {
+        success: true,
+        has_changes: true,
+        task_id: taskId,
+        audio_base64: wav.toString('base64'),
+        md5: createHash('md5').update(wav).digest('hex'),
+        original_duration: mmss(clip.durationMs),
+        original_duration_ms: clip.durationMs,
+        trimmed_duration: mmss(trimmedMs),
+        trimmed_duration_ms: trimmedMs,
+        removed_silence_ms: clip.durationMs - trimmedMs,
+        sample_rate: clip.sampleRate,
+        sample_width: 2,
+        channels: 1,
+        filename: `trimmed_${upload.fileName}`,
+      };
+    } finally {
+      trimTasks.delete(taskId);
+    }
+  });
+
+  app.get<{ Params: { task_id: string } }>('/audio/trim_progress/:task_id', async (req) => {
+    const task = trimTasks.get(req.params.task_id);
+    if (!task) return { exists: false, progress: 100, phase: 'done' };
+    return { exists: true, progress: task.progress, phase: task.phase, cancelled: task.cancelled };
+  });
+
+  app.post<{ Params: { task_id: string } }>('/audio/trim_cancel/:task_id', async (req) => {
+    const task = trimTasks.get(req.params.task_id);
+    if (!task) return { success: false, message: '任务不存在或已完成' };
+    task.cancelled = true;
+    return { success: true, message: '取消请求已发送' };
+  });
+
+  app.post('/voice_clone', async (req, reply) => {
+    const upload = await readUpload(req);
+    const kind = sniffAudio(upload.data.subarray(0, 16));
+    if (!kind) throw badRequest('不是音频文件');
+    if (kind === 'wav') wavClip(upload); // 16-bit PCM WAV only (rest.md §4.20)
+    const prefix = (upload.fields.prefix ?? '').trim();
+    if (!PREFIX_PATTERN.test(prefix)) throw badRequest('prefix 只能包含字母、数字、下划线和连字符（最多 20 个字符）');
+    const language = (upload.fields.ref_language ?? 'ch').trim() || 'ch';
+    if (!(REF_LANGUAGES as readonly string[]).includes(language)) throw badRequest(`ref_language 必须是 ${REF_LANGUAGES.join(', ')} 之一`);
+    const md5 = createHash('md5').update(upload.data).digest('hex');
+
+    const base = localTtsBase(ctx);
+    if (!base) {
+      // The original uploaded user voice samples to a hard-coded third-party host to get a public URL for
+      // DashScope; we never send user audio anywhere the user did not configure.
+      throw new ApiError(501, '云端声音克隆需要可公开访问的音频地址，本版本不会把录音上传到第三方服务器；请配置本地 TTS 服务器', 'VOICE_CLONE_CLOUD_UNAVAILABLE');
+    }
+    const existing = Object.values(ctx.config.voices()[LOCAL_TTS_BUCKET] ?? {}).find((v) => v.audio_md5 === md5 && v.ref_language === language);
+    if (existing?.voice_id) return { voice_id: existing.voice_id, message: '已复用现有音色，跳过上传', reused: true, is_local: true };
+
+    const form = new FormData();
+    form.append('speaker_id', prefix);
+    form.append('prompt_text', '');
+    form.append('prompt_audio', new Blob([upload.data]), upload.fileName);
+    let res: Response;
+    try {
+      res = await fetch(`${base}/v1/speakers/register`, { method: 'POST', body: form, redirect: 'error', signal: AbortSignal.timeout(REGISTER_TIMEOUT_MS) });
+    } catch (err) {
+      throw new ApiError(503, `无法连接本地 TTS 服务器: ${(err as Error).message}`);
+    }
+    if (!res.ok) {
+      const detail = (await res.text().catch(() => '')).slice(0, 300);
+      return reply.code(res.status).send({ error: `本地 TTS 注册失败 (HTTP ${res.status})`, detail });
+    }
+    const storage = structuredClone(ctx.config.voices());
+    storage[LOCAL_TTS_BUCKET] = {
+      ...(storage[LOCAL_TTS_BUCKET] ?? {}),
+      [prefix]: { voice_id: prefix, prefix, audio_md5: md5, ref_language: language, is_local: true, created_at: new Date().toISOString() },
+    };
+    ctx.config.saveVoices(storage); // atomic: temp file + rename
+    return { voice_id: prefix, message: '本地音色注册成功', is_local: true };
+  });
+}

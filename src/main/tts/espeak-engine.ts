@@ -1,0 +1,119 @@
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { setPriority } from 'node:os';
+import { ClauseUtterance } from './clause-utterance.js';
+import { TtsEngineError, type TtsChunk, type TtsEngine, type TtsSink, type TtsUtterance } from './engine.js';
+import { detectScript, type TextScript } from './script.js';
+import { WavStreamReader } from './wav-stream.js';
+
+export interface EspeakOptions {
+  /** Program to run; `espeak-ng` from PATH by default. */
+  binary?: string;
+  /** espeak-ng voice per writing system; text in kana speaks Japanese, Han Chinese, and so on. */
+  voices?: Partial<Record<TextScript, string>>;
+  /** Words per minute (espeak-ng `-s`, 80–450). */
+  rate?: number;
+  /** Pitch 0–99 (espeak-ng `-p`). */
+  pitch?: number;
+}
+
+const DEFAULT_VOICES: Record<TextScript, string> = { latin: 'en-us', zh: 'cmn', ja: 'ja', ko: 'ko' };
+/** espeak-ng's own default speed; used when a character sets none. */
+const DEFAULT_RATE = 175;
+const DEFAULT_PITCH = 50;
+/** Niceness of synthesis processes (0 normal … 19 lowest). */
+const SYNTH_NICENESS = 10;
+
+/**
+ * A stable voice per character for the offline engine: pitch and speed derived from the name, so two
+ * characters never share the exact same robot voice and a character always sounds the same.
+ */
+export function espeakVoiceFor(character: string): Pick<EspeakOptions, 'rate' | 'pitch'> {
+  const digest = createHash('sha256').update(character).digest();
+  return { pitch: 45 + (digest[0]! % 36), rate: 160 + (digest[1]! % 31) };
+}
+
+/**
+ * The offline default engine: one espeak-ng process per clause (text on stdin, WAV on stdout, 22.05 kHz).
+ * A clause is short, so a process per clause keeps abort trivial (kill it) at ~10 ms start-up cost.
+ */
+export class EspeakEngine implements TtsEngine {
+  readonly name = 'espeak-ng';
+  private readonly binary: string;
+  private readonly voices: Record<TextScript, string>;
+  private readonly rate: number;
+  private readonly pitch: number;
+  private checked: Promise<void> | null = null;
+
+  constructor(opts: EspeakOptions = {}) {
+    this.binary = opts.binary ?? 'espeak-ng';
+    this.voices = { ...DEFAULT_VOICES, ...opts.voices };
+    this.rate = clamp(Math.round(opts.rate ?? DEFAULT_RATE), 80, 450);
+    this.pitch = clamp(Math.round(opts.pitch ?? DEFAULT_PITCH), 0, 99);
+  }
+
+  /** Runs `espeak-ng --version` once: the engine is ready when the program exists. */
+  prepare(): Promise<void> {
+    this.checked ??= new Promise<void>((resolve, reject) => {
+      const child = spawn(this.binary, ['--version'], { stdio: 'ignore' });
+      child.once('error', (err) => reject(new TtsEngineError('TTS_CONNECTION_FAILED', `espeak-ng is not available: ${err.message}`)));
+      child.once('exit', (code) => (code === 0 ? resolve() : reject(new TtsEngineError('TTS_CONNECTION_FAILED', `espeak-ng --version exited with ${code}`))));
+    });
+    return this.checked;
+  }
+
+  start(sink: TtsSink): TtsUtterance {
+    return new ClauseUtterance(this.name, (text, signal) => this.synthesize(text, signal), sink);
+  }
+
+  async close(): Promise<void> {
+    // Nothing long-lived: each clause's process ends with its clause.
+  }
+
+  /** One clause → PCM16 chunks at espeak-ng's rate, streamed as the process writes them. */
+  async *synthesize(text: string, signal: AbortSignal): AsyncGenerator<TtsChunk> {
+    const voice = this.voices[detectScript(text)];
+    const child = spawn(this.binary, ['-v', voice, '-s', String(this.rate), '-p', String(this.pitch), '-b', '1', '--stdout'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    // Synthesis runs ahead of playback, so it can wait: a lower priority keeps 4 characters' espeak-ng
+    // processes from starving the event loop on a 2-core machine.
+    if (child.pid !== undefined) {
+      try {
+        setPriority(child.pid, SYNTH_NICENESS);
+      } catch {
+        // already exited, or not permitted: priority is an optimisation
+      }
+    }
+    const kill = () => child.kill('SIGKILL');
+    signal.addEventListener('abort', kill, { once: true });
+    const exited = new Promise<number | null>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('close', (code) => resolve(code));
+    });
+    exited.catch(() => undefined);
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-500)));
+    child.stdin.on('error', () => undefined); // the process may die before reading stdin (abort)
+    child.stdin.end(text);
+    try {
+      const reader = new WavStreamReader();
+      for await (const bytes of child.stdout as AsyncIterable<Buffer>) {
+        const pcm = reader.push(bytes);
+        if (pcm.length) yield { format: 'pcm16', sampleRate: reader.wavFormat!.sampleRate, data: pcm };
+      }
+      const code = await exited;
+      if (code !== 0 && !signal.aborted) throw new TtsEngineError('TTS_CONNECTION_FAILED', `espeak-ng exited with ${code}: ${stderr.trim()}`);
+    } catch (err) {
+      if (signal.aborted) return;
+      throw err instanceof TtsEngineError ? err : new TtsEngineError('TTS_CONNECTION_FAILED', `espeak-ng failed: ${(err as Error).message}`);
+    } finally {
+      signal.removeEventListener('abort', kill);
+      if (child.exitCode === null && child.signalCode === null) kill();
+    }
+  }
+}
+
+function clamp(n: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, n));
+}

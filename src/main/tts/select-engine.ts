@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import type { ResolvedCoreConfig } from '../../shared/config/core-config.js';
+import { CHARACTERS_KEY } from '../../shared/config/characters.js';
+import type { ConfigStore } from '../../shared/config/store.js';
+import { LOCAL_TTS_BUCKET, voicesFor, type VoiceStorage } from '../../shared/config/voice-storage.js';
+import type { AudioWorkerPool } from '../audio/audio-worker-pool.js';
+import { checkLoopbackHttpUrl } from '../net/loopback-url.js';
+import { CosyVoiceEngine } from './cosyvoice-engine.js';
+import type { TtsEngine } from './engine.js';
+import { EspeakEngine, espeakVoiceFor } from './espeak-engine.js';
+import { FallbackTts } from './fallback-tts.js';
+import { GeminiTtsEngine } from './gemini-tts-engine.js';
+import { GptSovitsEngine } from './gpt-sovits-engine.js';
+import { QwenRealtimeTtsEngine } from './qwen-realtime-tts-engine.js';
+import { SpeechApiEngine } from './speech-api-engine.js';
+import type { SpeechOutput } from './speech-output.js';
+import { PooledSpeechResampler } from './speech-resampler.js';
+import { TtsPipeline } from './tts-pipeline.js';
+
+/** What engine choice depends on, read from the config files (kept plain so the rules are unit-testable). */
+export interface TtsChoiceInput {
+  resolved: ResolvedCoreConfig;
+  /** core_config.json: custom TTS fields (`ttsModelUrl|Id|ApiKey`) and `enableCustomApi`. */
+  coreFile: Record<string, unknown>;
+  voices: VoiceStorage;
+  /** The character's `_reserved.voice_id` ('' when none). */
+  voiceId: string;
+  character: string;
+}
+
+/** Which engine speaks and why (the reason goes to the log). */
+export interface TtsChoice {
+  engine: TtsEngine;
+  reason: string;
+}
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v.trim() : '';
+}
+
+/**
+ * The spec's rules (sessions.md §8), in order: a custom TTS server (GPT-SoVITS for `gsv:` voices, else an
+ * OpenAI-compatible speech server); a cloned voice → CosyVoice; otherwise the core provider's own TTS;
+ * otherwise espeak-ng. Every networked engine is wrapped in FallbackTts so espeak-ng speaks when it fails.
+ */
+export function chooseTtsEngine(input: TtsChoiceInput): TtsChoice {
+  const espeak = new EspeakEngine(espeakVoiceFor(input.character));
+  const withFallback = (engine: TtsEngine, reason: string): TtsChoice => ({ engine: new FallbackTts(engine, espeak), reason });
+  const { resolved, coreFile, voiceId } = input;
+
+  const customUrl = coreFile.enableCustomApi === true ? str(coreFile.ttsModelUrl) : '';
+  if (customUrl && /^https?:/i.test(customUrl)) {
+    if (voiceId.startsWith('gsv:')) {
+      const local = checkLoopbackHttpUrl(customUrl);
+      if (local.ok) return withFallback(new GptSovitsEngine({ baseUrl: local.url, voice: voiceId }), 'custom GPT-SoVITS server');
+    } else {
+      const engine = new SpeechApiEngine({
+        name: 'custom-tts',
+        baseUrl: customUrl,
+        apiKey: str(coreFile.ttsModelApiKey) || 'local',
+        model: str(coreFile.ttsModelId) || 'tts-1',
+        voice: voiceId || str(coreFile.ttsVoiceId) || 'alloy',
+        responseFormat: 'wav',
+      });
+      return withFallback(engine, 'custom OpenAI-compatible speech server');
+    }
+  }
+
+  const cloudVoices = voicesFor({ ...input.voices, [LOCAL_TTS_BUCKET]: {} }, resolved.assistApiKey);
+  if (voiceId && !voiceId.startsWith('gsv:') && Object.hasOwn(cloudVoices, voiceId)) {
+    // Cloned voices live with DashScope; the original prefers the Qwen key for them.
+    const key = str(coreFile.assistApiKeyQwen) || resolved.assistApiKey;
+    return withFallback(new CosyVoiceEngine({ apiKey: key, voice: voiceId }), 'cloned voice (CosyVoice)');
+  }
+
+  if (resolved.coreKeyMissing) return { engine: espeak, reason: 'no API key for the core provider' };
+  const key = resolved.coreApiKey;
+  switch (resolved.coreApi) {
+    case 'qwen':
+      return withFallback(new QwenRealtimeTtsEngine({ apiKey: key }), 'Qwen realtime TTS');
+    case 'openai':
+      return withFallback(
+        new SpeechApiEngine({ name: 'openai', baseUrl: 'https://api.openai.com/v1', apiKey: key, model: 'gpt-4o-mini-tts', voice: 'marin', responseFormat: 'pcm' }),
+        'OpenAI speech',
+      );
+    case 'step':
+      return withFallback(
+        new SpeechApiEngine({
+          name: 'step', baseUrl: 'https://api.stepfun.com/v1', apiKey: key, model: 'step-tts-mini', voice: 'cixingnansheng',
+          responseFormat: 'pcm', pcmSampleRate: 24_000, extraBody: { sample_rate: 24_000 },
+        }),
+        'StepFun speech',
+      );
+    case 'glm':
+      return withFallback(
+        new SpeechApiEngine({ name: 'glm', baseUrl: 'https://open.bigmodel.cn/api/paas/v4', apiKey: key, model: 'glm-tts', voice: 'tongtong', responseFormat: 'wav' }),
+        'Zhipu GLM-TTS',
+      );
+    case 'gemini':
+      return withFallback(new GeminiTtsEngine({ apiKey: key }), 'Gemini TTS');
+    default:
+      // sim, local, free (its TTS protocol is not public): the offline engine.
+      return { engine: espeak, reason: `no documented TTS for provider "${resolved.coreApi}"` };
+  }
+}
+
+/**
+ * The SpeechOutput for one character's session: reads the config now (a session keeps the voice it started
+ * with; voice changes restart the session), picks the engine, and converts its audio on the worker pool.
+ */
+export function createSpeechOutput(config: ConfigStore, character: string, pool: AudioWorkerPool, onWarning?: (message: string) => void): SpeechOutput {
+  const card = config.characters()[CHARACTERS_KEY][character];
+  const { engine } = chooseTtsEngine({
+    resolved: config.resolvedCore(),
+    coreFile: config.coreFile(),
+    voices: config.voices(),
+    voiceId: card?._reserved?.voice_id ?? '',
+    character,
+  });
+    // A per-pipeline suffix keeps an ending session's streams apart from its successor's.
+  return new TtsPipeline({ engine, resampler: new PooledSpeechResampler(pool, `${character}:${randomUUID().slice(0, 8)}`), onWarning });
+}
