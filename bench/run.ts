@@ -1,4 +1,5 @@
 // `npm run bench`: runs every benchmark and prints one table of figures.
+import { chatLatencyBench } from './chat-latency.js';
 import { coldStartBench } from './cold-start.js';
 import { resamplerBench } from './resampler.js';
 import { printTable, type Figure } from './stats.js';
@@ -7,6 +8,7 @@ import { ttsBench } from './tts.js';
 const benches: Array<[string, () => Promise<Figure[]>]> = [
   ['cold start', coldStartBench],
   ['resampler', resamplerBench],
+  ['chat latency and swap', chatLatencyBench],
   ['tts and voice input', ttsBench],
 ];
 const only = process.argv.slice(2);

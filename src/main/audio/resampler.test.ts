@@ -1,6 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { concatFloat32, createResampler, type StreamingResampler } from './resampler.js';
+import { concatFloat32, createResampler, type ResamplerQuality, type StreamingResampler } from './resampler.js';
 import { rmsOf, sine, zeroCrossings } from './test-signals.js';
 
 /** Odd, uneven chunk sizes, cycled: nothing lines up with the 3:1 or 1:2 ratios. */
@@ -113,4 +114,56 @@ test('a destroyed resampler refuses work', async () => {
   const resampler = await createResampler(48_000, 16_000);
   resampler.destroy();
   assert.throws(() => resampler.process(new Float32Array(10)), /destroyed/);
+});
+
+test('the PCM16 entry point gives the same samples as the float one, chunk by chunk', async () => {
+  const input = sine(700, 22_050, 0.3, 0.4);
+  const asFloat = await createResampler(22_050, 48_000);
+  const asPcm16 = await createResampler(22_050, 48_000);
+  for (let offset = 0, n = 0; offset < input.length; n++) {
+    const chunk = input.subarray(offset, offset + ODD_CHUNKS[n % ODD_CHUNKS.length]!);
+    offset += chunk.length;
+    const ints = Int16Array.from(chunk, (x) => Math.round(x * 32768));
+    assert.deepEqual(Array.from(asPcm16.processPcm16(ints), (x) => x / 32768), Array.from(asFloat.process(chunk)));
+  }
+  assert.deepEqual(Array.from(asPcm16.flushPcm16(), (x) => x / 32768), Array.from(asFloat.flush()));
+});
+
+test('every quality level streams seamlessly and flushes to exactly input × ratio; bad levels are refused', async () => {
+  const input = sine(440, 24_000, 0.2, 0.3);
+  for (let quality = 1; quality <= 10; quality++) {
+    const level = quality as ResamplerQuality;
+    const block = resampleInChunks(await createResampler(24_000, 48_000, level), input, [input.length]);
+    const chunked = resampleInChunks(await createResampler(24_000, 48_000, level), input, ODD_CHUNKS);
+    assert.equal(block.length, 9600, `quality ${quality}`);
+    assert.deepEqual(chunked, block, `quality ${quality}`);
+  }
+  await assert.rejects(createResampler(24_000, 48_000, 0 as ResamplerQuality), /quality must be an integer/);
+  await assert.rejects(createResampler(24_000, 48_000, 11 as ResamplerQuality), /quality must be an integer/);
+});
+
+test('output is aligned with the input (no half-filter delay) and a flush starts a fresh stream', async () => {
+  const resampler = await createResampler(24_000, 48_000);
+  const impulse = new Float32Array(480);
+  impulse[100] = 0.5;
+  const out = resampleInChunks(resampler, impulse, [480]);
+  let peak = 0;
+  for (let i = 1; i < out.length; i++) if (Math.abs(out[i]!) > Math.abs(out[peak]!)) peak = i;
+  assert.equal(peak, 200, 'input sample 100 at 24 kHz is output sample 200 at 48 kHz');
+  // The flush reset the stream: the same input gives the same output again, and an idle flush is empty.
+  assert.deepEqual(resampleInChunks(resampler, impulse, [480]), out);
+  assert.equal(resampler.flush().length, 0);
+});
+
+test('loading the WASM converter leaves the process error handlers alone', () => {
+  // Emscripten's runtime hooks both events in Node; speex-wasm.ts removes its hooks again. A fresh process,
+  // because this one has loaded the converter already.
+  const script = `
+    const count = () => process.listenerCount('uncaughtException') + process.listenerCount('unhandledRejection');
+    const before = count();
+    const { createResampler } = await import(${JSON.stringify(new URL('./resampler.ts', import.meta.url).href)});
+    (await createResampler(16000, 24000)).destroy();
+    console.log(JSON.stringify([before, count()]));`;
+  const output = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.deepEqual(JSON.parse(output), [0, 0]);
 });
