@@ -6,6 +6,10 @@ import { characterRoutes } from './routes/characters.js';
 import { configRoutes } from './routes/config.js';
 import { pageRoutes } from './routes/pages.js';
 import { voiceCloneRoutes } from './routes/voice-clone.js';
+import { live2dRoutes } from './routes/live2d.js';
+import { vrmRoutes } from './routes/vrm.js';
+import { emotionRoutes } from './routes/emotion.js';
+import { systemRoutes } from './routes/system.js';
 import { registerChatSocket } from './ws/chat-socket.js';
 import { proactiveRoutes } from './routes/proactive.js';
 
@@ -22,6 +26,10 @@ export async function buildMainServer(ctx: MainContext): Promise<FastifyInstance
   await app.register(async (scope) => configRoutes(scope, ctx), { prefix: '/api/config' });
   await app.register(async (scope) => characterRoutes(scope, ctx), { prefix: '/api/characters' });
   await app.register(async (scope) => voiceCloneRoutes(scope, ctx), { prefix: '/api/characters' });
+  await app.register(async (scope) => live2dRoutes(scope, ctx), { prefix: '/api/live2d' });
+  await app.register(async (scope) => vrmRoutes(scope, ctx), { prefix: '/api/model/vrm' });
+  await app.register(async (scope) => emotionRoutes(scope, ctx), { prefix: '/api' });
+  await app.register(async (scope) => systemRoutes(scope, ctx), { prefix: '/api' });
   const proactive = ctx.proactive;
   if (proactive) await app.register(async (scope) => proactiveRoutes(scope, proactive));
   const chat = ctx.chat;

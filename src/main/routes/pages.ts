@@ -2,10 +2,22 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
+import { userAssetHeaders } from '../assets/served-headers.js';
 import type { MainContext } from '../context.js';
 
 /** Single-segment names that are files, not characters (the original's catch-all served the page for them). */
 const NOT_A_CHARACTER = /\.[a-z0-9]+$/i;
+
+/** A user avatar folder, served with inert types for anything that is not a model asset (see userAssetHeaders). */
+async function userAssetMount(app: FastifyInstance, root: string, prefix: string): Promise<void> {
+  await app.register(async (scope) => {
+    scope.addHook('onSend', async (req, reply, payload) => {
+      if (reply.statusCode < 400) reply.headers(userAssetHeaders(req.url));
+      return payload;
+    });
+    await scope.register(fastifyStatic, { root, prefix, decorateReply: false, index: false, dotfiles: 'deny' });
+  });
+}
 
 /**
  * The page: the built bundle under /assets, the user's avatar folders, and index.html for `/` and for
@@ -17,9 +29,9 @@ export async function pageRoutes(app: FastifyInstance, ctx: MainContext): Promis
   if (built) {
     await app.register(fastifyStatic, { root: join(ctx.webRoot, 'assets'), prefix: '/assets/', decorateReply: true, index: false });
   }
-  await app.register(fastifyStatic, { root: ctx.config.paths.live2d, prefix: '/user_live2d/', decorateReply: false, index: false, dotfiles: 'deny' });
-  await app.register(fastifyStatic, { root: ctx.config.paths.vrmAnimation, prefix: '/user_vrm/animation/', decorateReply: false, index: false, dotfiles: 'deny' });
-  await app.register(fastifyStatic, { root: ctx.config.paths.vrm, prefix: '/user_vrm/', decorateReply: false, index: false, dotfiles: 'deny' });
+  await userAssetMount(app, ctx.config.paths.live2d, '/user_live2d/');
+  await userAssetMount(app, ctx.config.paths.vrmAnimation, '/user_vrm/animation/');
+  await userAssetMount(app, ctx.config.paths.vrm, '/user_vrm/');
 
   const sendPage = async (_req: unknown, reply: import('fastify').FastifyReply) => {
     if (!built) {
