@@ -14,8 +14,13 @@ const EXTRA_PRONUNCIATIONS: Record<string, string> = { neko: 'N EH K OW' };
 /** Average spoken word length (espeak-ng's default 175 wpm ≈ 0.34 s) plus edges, for the plausibility check. */
 const SECONDS_PER_WORD = 0.34;
 const EDGE_SECONDS = 0.3;
-/** A recognised phrase whose expected length is this far from the real speech is rejected as a forced match. */
-const MAX_DURATION_RATIO = 2.5;
+/**
+ * A recognised phrase is rejected as a forced match when the real speech is much longer than the phrase
+ * takes to say (the grammar squeezes a long unknown sentence into a short known phrase), or much shorter.
+ * Short known phrases are often spoken fast, so the lower bound is looser than the upper one.
+ */
+const MAX_LONGER_RATIO = 1.8;
+const MAX_SHORTER_RATIO = 2.5;
 
 let grammarFiles: Promise<{ dir: string; grammar: string; dict: string } | null> | null = null;
 
@@ -57,7 +62,7 @@ function prepareGrammar(): Promise<{ dir: string; grammar: string; dict: string 
 function plausible(phrase: string, speechSeconds: number): boolean {
   const expected = phrase.split(' ').length * SECONDS_PER_WORD + EDGE_SECONDS;
   const ratio = speechSeconds / expected;
-  return ratio <= MAX_DURATION_RATIO && ratio >= 1 / MAX_DURATION_RATIO;
+  return ratio <= MAX_LONGER_RATIO && ratio >= 1 / MAX_SHORTER_RATIO;
 }
 
 export const speechNote = (speechSeconds: number): string => `(${speechSeconds.toFixed(1)} s of speech)`;
