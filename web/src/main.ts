@@ -1,59 +1,119 @@
-import { getJson, postJson, type CharactersDocument, type ConfigStatus } from './api';
+import './style.css';
+import { isOfflineDemo, loadCharacters, loadConfigStatus, type CharactersDocument } from './api';
+import { mouthFromLevel } from './audio/lip-sync';
+import { PcmPlayer } from './audio/player';
+import { unlockAudioOnGesture } from './audio/context';
+import { DefaultAvatar } from './avatar/default-avatar';
+import { ChatController } from './chat-controller';
+import { installDebugHook } from './debug-hook';
+import { EmotionFollower } from './emotion';
+import { applyTranslations, initI18n, onLanguageChanged, t } from './i18n';
+import { characterFromPath } from './route';
+import { SessionState } from './session-state';
+import { CharacterSwitcher } from './ui/character-switcher';
+import { Composer } from './ui/composer';
+import { byId } from './ui/dom';
+import { mountLanguageSwitch } from './ui/language-switch';
+import { MessageList } from './ui/message-list';
+import { MicButton } from './ui/mic-button';
+import { SessionBadge } from './ui/session-badge';
+import { ThemeToggle } from './ui/theme';
+import { ToggleButton } from './ui/toggle-button';
+import { Toasts } from './ui/toasts';
 
-const HIDDEN_FIELDS = new Set(['_reserved', 'system_prompt', 'voice_id', 'model_type', 'live2d', 'vrm', 'live2d_item_id', 'vrm_animation', 'idleAnimation', 'lighting']);
+initI18n();
+applyTranslations(document);
+const theme = new ThemeToggle(byId<HTMLButtonElement>('theme-toggle'));
+mountLanguageSwitch(byId<HTMLSelectElement>('language-select'));
+unlockAudioOnGesture();
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, attrs: Record<string, string> = {}): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (text !== undefined) node.textContent = text;
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  return node;
+// The character first: nothing else is needed to show someone on screen.
+const timings: { avatarVisibleMs?: number } = {};
+const stage = byId('avatar-stage');
+const avatar = new DefaultAvatar(t('app.title'));
+void avatar.mount(byId('avatar-mount')).then(() => {
+  timings.avatarVisibleMs = Math.round(performance.now());
+  stage.dataset.avatar = 'ready';
+});
+
+const session = new SessionState();
+const player = new PcmPlayer();
+const toasts = new Toasts(byId('toasts'));
+const messages = new MessageList(byId<HTMLOListElement>('messages'), byId('empty-hint'));
+const badge = new SessionBadge(byId('session-badge'), byId('demo-badge'));
+const switcher = new CharacterSwitcher(byId<HTMLSelectElement>('character-select'));
+const micButton = new MicButton(byId<HTMLButtonElement>('mic-button'));
+const screenButton = new ToggleButton(byId<HTMLButtonElement>('screen-button'), 'controls.screenStart', 'controls.screenStop');
+const resetButton = byId<HTMLButtonElement>('reset-button');
+const emotion = new EmotionFollower(() => avatar);
+session.subscribe((view) => badge.show(view));
+
+const doc: CharactersDocument | undefined = await loadCharacters().catch((err: Error) => {
+  toasts.show(t('errors.charactersFailed', { error: err.message }), 'error');
+  return undefined;
+});
+// `/{name}` wins over the saved current character; an unknown name is corrected by the server on connect.
+const character = characterFromPath() ?? doc?.当前猫娘 ?? Object.keys(doc?.猫娘 ?? {})[0] ?? '';
+switcher.setCharacters(Object.keys(doc?.猫娘 ?? {}), character);
+
+const showCharacter = (name: string) => {
+  switcher.setCurrent(name);
+  messages.setCharacterName(name);
+  byId('character-name').textContent = name;
+  document.title = `${name} · ${t('app.title')}`;
+  updateAvatarLabel();
+};
+
+const controller = new ChatController(character, {
+  session,
+  player,
+  messages,
+  toasts,
+  emotion,
+  onCharacter: showCharacter,
+  onVoice: (on) => micButton.setOn(on),
+  onScreen: (on) => screenButton.setOn(on),
+});
+
+let labelledExpression = '';
+function updateAvatarLabel(): void {
+  labelledExpression = avatar.state.expression;
+  avatar.setLabel(t('avatar.label', { name: controller.character, expression: t(`avatar.expression.${labelledExpression}`) }));
 }
 
-/** The character in the path (`/{name}`) wins over the saved current character. */
-function characterFromPath(): string | undefined {
-  const segment = decodeURIComponent(location.pathname.replace(/^\/+|\/+$/g, ''));
-  return segment && !segment.includes('/') ? segment : undefined;
-}
+showCharacter(character);
+micButton.setOn(false);
+screenButton.setOn(false);
+micButton.onToggle(() => void controller.toggleVoice());
+screenButton.onClick(() => void controller.toggleScreen());
+// Phones and some browsers cannot share the screen at all: no button rather than one that always fails.
+byId('screen-button').hidden = typeof navigator.mediaDevices?.getDisplayMedia !== 'function';
+resetButton.addEventListener('click', () => controller.reset());
+switcher.onChange((name) => void controller.switchCharacter(name));
+new Composer(byId<HTMLFormElement>('composer'), byId<HTMLInputElement>('message-input')).onSubmit((text) => controller.sendText(text));
 
-async function renderCharacters(): Promise<void> {
-  const doc = await getJson<CharactersDocument>('/api/characters/');
-  const current = characterFromPath() ?? doc.当前猫娘 ?? Object.keys(doc.猫娘)[0] ?? '';
-  const card = doc.猫娘[current];
-  const section = document.getElementById('character')!;
-  document.getElementById('character-name')!.textContent = card ? current : `Unknown character "${current}"`;
-  section.dataset.state = card ? 'ready' : 'unknown';
-  const fields = document.getElementById('character-fields')!;
-  fields.replaceChildren();
-  for (const [key, value] of Object.entries(card ?? {})) {
-    if (HIDDEN_FIELDS.has(key) || typeof value === 'object') continue;
-    fields.append(el('dt', key), el('dd', String(value)));
-  }
-  const list = document.getElementById('character-list')!;
-  list.replaceChildren(
-    ...Object.keys(doc.猫娘).map((name) => {
-      const button = el('button', name, { 'aria-pressed': String(name === doc.当前猫娘) });
-      button.addEventListener('click', async () => {
-        await postJson('/api/characters/current_catgirl', { catgirl_name: name });
-        history.replaceState(null, '', '/');
-        await renderCharacters();
-      });
-      return el('li').appendChild(button).parentElement!;
-    }),
-  );
-}
+onLanguageChanged(() => {
+  theme.apply();
+  badge.refresh();
+  micButton.refresh();
+  screenButton.refresh();
+  showCharacter(controller.character);
+});
 
-async function renderServices(): Promise<void> {
-  const list = document.getElementById('services')!;
-  const main = await getJson<{ status: string }>('/health').then(() => true, () => false);
-  const items = [el('li', `main ${main ? 'running' : 'down'}`, { class: main ? 'ok' : 'down' })];
-  list.replaceChildren(...items);
-  const status = await getJson<ConfigStatus>('/api/config/status').catch(() => undefined);
-  if (!status) return;
-  items.push(el('li', `model provider: ${status.core.coreApi}${status.core.coreKeyMissing ? ' (no API key: offline demo)' : ''}`));
-  list.replaceChildren(...items);
-  const problems = document.getElementById('config-problems')!;
-  problems.hidden = status.problems.length === 0;
-  problems.textContent = status.problems.map((p) => `${p.file}: ${p.error}${p.quarantinedAs ? ` (kept as ${p.quarantinedAs})` : ''}`).join('\n');
-}
+// One loop drives what follows the sound: the mouth from what is heard, the mic ring from what is said.
+const followSound = () => {
+  avatar.setMouthOpen(mouthFromLevel(player.level()));
+  micButton.setLevel(controller.mic.level);
+  if (avatar.state.expression !== labelledExpression) updateAvatarLabel();
+  requestAnimationFrame(followSound);
+};
+requestAnimationFrame(followSound);
 
-await Promise.all([renderCharacters(), renderServices()]);
+installDebugHook({ avatar: () => avatar, player, controller, session, timings });
+controller.start();
+
+loadConfigStatus()
+  .then((status) => session.update({ offlineDemo: isOfflineDemo(status) }))
+  .catch(() => {
+    // Older servers have no status route; the PROVIDER_NOTICE status still tells us about the demo.
+  });

@@ -1,0 +1,62 @@
+/** Frames are downsized to fit this box (~720p, what the original page sends). */
+const MAX_WIDTH = 1280;
+const MAX_HEIGHT = 720;
+const JPEG_QUALITY = 0.8;
+export const SCREEN_FRAME_INTERVAL_MS = 1000;
+
+/** The user's screen (getDisplayMedia) as one JPEG data URL per second while sharing. */
+export class ScreenShare {
+  onFrame: (dataUrl: string) => void = () => {};
+  /** The user stopped sharing from the browser's own controls. */
+  onEnded: () => void = () => {};
+  frames = 0;
+  private stream?: MediaStream;
+  private video?: HTMLVideoElement;
+  private timer?: ReturnType<typeof setInterval>;
+  private readonly canvas = document.createElement('canvas');
+
+  get active(): boolean {
+    return this.stream !== undefined;
+  }
+
+  /** Must run from a click: browsers only open the screen picker on a user gesture. */
+  async start(): Promise<void> {
+    if (this.stream) return;
+    const stream = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: 5 }, audio: false });
+    const video = document.createElement('video');
+    video.muted = true;
+    video.playsInline = true;
+    video.srcObject = stream;
+    await video.play();
+    this.stream = stream;
+    this.video = video;
+    stream.getVideoTracks()[0]?.addEventListener('ended', () => {
+      this.stop();
+      this.onEnded();
+    });
+    this.timer = setInterval(() => {
+      const frame = this.capture();
+      if (frame) this.onFrame(frame);
+    }, SCREEN_FRAME_INTERVAL_MS);
+  }
+
+  /** One frame now (the server's `request_screenshot`), or undefined when not sharing. */
+  capture(): string | undefined {
+    const video = this.video;
+    if (!video || video.readyState < 2 || !video.videoWidth) return undefined;
+    const scale = Math.min(1, MAX_WIDTH / video.videoWidth, MAX_HEIGHT / video.videoHeight);
+    this.canvas.width = Math.round(video.videoWidth * scale);
+    this.canvas.height = Math.round(video.videoHeight * scale);
+    this.canvas.getContext('2d')!.drawImage(video, 0, 0, this.canvas.width, this.canvas.height);
+    this.frames++;
+    return this.canvas.toDataURL('image/jpeg', JPEG_QUALITY);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.stream?.getTracks().forEach((t) => t.stop());
+    if (this.video) this.video.srcObject = null;
+    this.stream = undefined;
+    this.video = undefined;
+  }
+}
