@@ -28,7 +28,16 @@ export async function buildMainServer(ctx: MainContext): Promise<FastifyInstance
   await app.register(async (scope) => voiceCloneRoutes(scope, ctx), { prefix: '/api/characters' });
   await app.register(async (scope) => live2dRoutes(scope, ctx), { prefix: '/api/live2d' });
   await app.register(async (scope) => vrmRoutes(scope, ctx), { prefix: '/api/model/vrm' });
-  await app.register(async (scope) => emotionRoutes(scope, ctx), { prefix: '/api' });
+  await app.register(
+    async (scope) =>
+      emotionRoutes(scope, ctx, {
+        // Viewers on the monitor show the same expression as the page.
+        onResult: (character, result) => {
+          if (character) ctx.mirrorFor?.(character)?.json({ type: 'emotion', emotion: result.emotion, confidence: result.confidence });
+        },
+      }),
+    { prefix: '/api' },
+  );
   await app.register(async (scope) => systemRoutes(scope, ctx), { prefix: '/api' });
   const proactive = ctx.proactive;
   if (proactive) await app.register(async (scope) => proactiveRoutes(scope, proactive));
