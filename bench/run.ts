@@ -1,4 +1,5 @@
 // `npm run bench`: runs every benchmark and prints one table of figures.
+import { agentBench } from './agent.js';
 import { chatLatencyBench } from './chat-latency.js';
 import { coldStartBench } from './cold-start.js';
 import { resamplerBench } from './resampler.js';
@@ -10,6 +11,7 @@ const benches: Array<[string, () => Promise<Figure[]>]> = [
   ['resampler', resamplerBench],
   ['chat latency and swap', chatLatencyBench],
   ['tts and voice input', ttsBench],
+  ['agent', agentBench],
 ];
 const only = process.argv.slice(2);
 const figures: Figure[] = [];

@@ -2,6 +2,7 @@ import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import { createService } from '../shared/http/service.js';
 import type { MainContext } from './context.js';
+import { agentRoutes } from './routes/agent.js';
 import { characterRoutes } from './routes/characters.js';
 import { configRoutes } from './routes/config.js';
 import { pageRoutes } from './routes/pages.js';
@@ -26,6 +27,7 @@ export async function buildMainServer(ctx: MainContext): Promise<FastifyInstance
   await app.register(async (scope) => configRoutes(scope, ctx), { prefix: '/api/config' });
   await app.register(async (scope) => characterRoutes(scope, ctx), { prefix: '/api/characters' });
   await app.register(async (scope) => voiceCloneRoutes(scope, ctx), { prefix: '/api/characters' });
+  await app.register(async (scope) => agentRoutes(scope, ctx), { prefix: '/api/agent' });
   await app.register(async (scope) => live2dRoutes(scope, ctx), { prefix: '/api/live2d' });
   await app.register(async (scope) => vrmRoutes(scope, ctx), { prefix: '/api/model/vrm' });
   await app.register(

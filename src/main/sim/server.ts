@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage } from 'node:http';
+import { handleAgentChatCompletions, SIM_AGENT_CHAT_PATH } from './agent-routes.js';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -70,6 +71,8 @@ export async function startSimServer(opts: SimServerOptions = {}): Promise<SimSe
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', service: 'neko-sim' }));
       return;
     }
+    // The agent's tool-calling model for the offline demo.
+    if (req.method === 'POST' && path === SIM_AGENT_CHAT_PATH) return void handleAgentChatCompletions(req, res).catch(() => res.writeHead(500).end());
     res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'Not found', type: 'invalid_request_error', code: 'not_found' } }));
   });
 
