@@ -13,3 +13,7 @@ fi
 if [ ! -f web/dist/index.html ] || [ -n "$(find web/src web/index.html -newer web/dist/index.html -print -quit 2>/dev/null)" ]; then
   npm run --silent build:web
 fi
+# The built bundles (dist/) are what `npm start` runs; one test starts them exactly as a user would.
+if [ ! -f dist/launcher.mjs ] || [ -n "$(find src scripts/build-server.mjs -newer dist/launcher.mjs -print -quit 2>/dev/null)" ]; then
+  node scripts/build-server.mjs
+fi

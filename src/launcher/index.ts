@@ -29,15 +29,15 @@ function fail(message: string): never {
 }
 
 /**
- * V8 flags per service, so an idle companion stays light: a small young generation everywhere, and no
- * optimizing compiler where nothing is hot (lite mode also turns WebAssembly off, so not for main, whose audio
- * worker runs WASM, nor for memory, whose recall is the one CPU-bound path).
+ * V8 flags per service, so an idle companion stays light: a small young generation (the services allocate
+ * little; scavenges stay cheap). No lite mode: it turns WebAssembly off, and fetch (undici's HTTP parser) and
+ * the audio resampler both run WASM.
  */
 const NODE_FLAGS: Record<ServiceName, string[]> = {
   main: ['--max-semi-space-size=1'],
   memory: ['--max-semi-space-size=1'],
-  agent: ['--max-semi-space-size=1', '--lite-mode', '--no-expose-wasm'],
-  monitor: ['--max-semi-space-size=1', '--lite-mode', '--no-expose-wasm'],
+  agent: ['--max-semi-space-size=1'],
+  monitor: ['--max-semi-space-size=1'],
 };
 
 /** From source (tsx) each service runs its own index.ts; built, each is one bundle beside the launcher's. */
