@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import type { Logger } from '../../shared/log.js';
 
 /** Debian's Chromium; NEKO_CHROMIUM_PATH points elsewhere (Chrome, a bundled Chromium). */
@@ -60,6 +60,8 @@ export class BrowserPool {
   private async launch(): Promise<Browser> {
     const headless = wantsHeadless(this.env);
     const args = [...CHROMIUM_ARGS, ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])];
+    // Loaded on first use: playwright-core takes ~400 ms to load, which every agent start would otherwise pay.
+    const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({ executablePath: chromiumPath(this.env), headless, args, timeout: 30_000 });
     browser.once('disconnected', () => {
       this.browser = undefined;
