@@ -1,7 +1,8 @@
 // `npm run bench`: runs every benchmark and prints one table of figures.
-import { agentBench } from './agent.js';
 import { chatLatencyBench } from './chat-latency.js';
+import { agentBench } from './agent.js';
 import { coldStartBench } from './cold-start.js';
+import { memoryBench } from './memory.js';
 import { resamplerBench } from './resampler.js';
 import { printTable, type Figure } from './stats.js';
 import { ttsBench } from './tts.js';
@@ -9,9 +10,10 @@ import { ttsBench } from './tts.js';
 const benches: Array<[string, () => Promise<Figure[]>]> = [
   ['cold start', coldStartBench],
   ['resampler', resamplerBench],
-  ['chat latency and swap', chatLatencyBench],
-  ['tts and voice input', ttsBench],
   ['agent', agentBench],
+  ['chat latency and swap', chatLatencyBench],
+  ['memory', memoryBench],
+  ['tts and voice input', ttsBench],
 ];
 const only = process.argv.slice(2);
 const figures: Figure[] = [];

@@ -99,6 +99,11 @@ export class MemoryClient {
     return res.text();
   }
 
+  /** Stops a running review of the character's recent window (after the user edited it by hand). */
+  async cancelCorrection(character: string, timeoutMs = 2000): Promise<void> {
+    await this.request('POST', `/cancel_correction/${encodeURIComponent(character)}`, undefined, timeoutMs);
+  }
+
   async reload(): Promise<void> {
     await this.request('POST', '/reload');
   }

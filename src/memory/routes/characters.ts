@@ -2,11 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/log.js';
 import { RenameCharacterBodySchema, type CharacterFilesResult } from '../../shared/protocol/memory.js';
-import { CharacterFilesError, deleteCharacterFiles, renameCharacterFiles } from '../character-files.js';
+import { CharacterFilesError, type CharacterFilesOutcome } from '../character-files.js';
 
 export interface CharacterRoutesOptions {
-  /** The memory folder (read per request: /reload may point the service at another data folder). */
-  memoryDir: () => string;
+  /** Closes the character's database, then moves or removes every memory file (MemoryService). */
+  files: {
+    renameCharacter(oldName: string, newName: string): CharacterFilesOutcome;
+    deleteCharacter(name: string): CharacterFilesOutcome;
+  };
   log: Logger;
 }
 
@@ -33,14 +36,14 @@ export async function characterRoutes(app: FastifyInstance, opts: CharacterRoute
     const { name } = req.params as { name: string };
     const body = RenameCharacterBodySchema.safeParse(req.body ?? {});
     if (!body.success) throw apiError(400, 'body must be {"new_name": "<name>"}');
-    const { files } = run(() => renameCharacterFiles(opts.memoryDir(), name, body.data.new_name));
+    const { files } = run(() => opts.files.renameCharacter(name, body.data.new_name));
     opts.log.info({ event: 'character_memory_renamed', from: name, to: body.data.new_name, files }, 'character memory renamed');
     return { status: 'renamed', files };
   });
 
   app.delete('/characters/:name', async (req): Promise<CharacterFilesResult> => {
     const { name } = req.params as { name: string };
-    const { files } = run(() => deleteCharacterFiles(opts.memoryDir(), name));
+    const { files } = run(() => opts.files.deleteCharacter(name));
     opts.log.info({ event: 'character_memory_deleted', name, files }, 'character memory deleted');
     return { status: 'deleted', files };
   });

@@ -33,3 +33,68 @@ export const CharacterFilesResultSchema = z.object({
   files: z.array(z.string()),
 });
 export type CharacterFilesResult = z.infer<typeof CharacterFilesResultSchema>;
+
+/** neko's structured memory API (issue 6): ingest, recall, browse, edit, forget. */
+const isoTime = z.string().refine((s) => Number.isFinite(Date.parse(s)), { message: 'must be an ISO 8601 time' });
+
+/** One call stores at most this many turns (larger imports are split by the client). */
+export const MAX_INGEST_TURNS = 5000;
+
+export const IngestTurnSchema = z.object({
+  role: z.enum(['user', 'assistant', 'system']),
+  text: z.string().max(100_000),
+  speaker: z.string().min(1).max(100).optional(),
+  timestamp: isoTime.optional(),
+  /** A client-chosen id makes retries idempotent. */
+  id: z.string().min(1).max(200).optional(),
+  /** Groups turns into one conversation; without it, turns more than 30 minutes apart start a new one. */
+  session_id: z.string().min(1).max(200).optional(),
+});
+export type IngestTurn = z.infer<typeof IngestTurnSchema>;
+export const IngestBodySchema = z.object({ turns: z.array(IngestTurnSchema).min(1).max(MAX_INGEST_TURNS) });
+export type IngestBody = z.infer<typeof IngestBodySchema>;
+export const IngestResultSchema = z.object({ status: z.literal('stored'), ids: z.array(z.string()) });
+
+export const RecallQuerySchema = z.object({
+  q: z.string().trim().min(1).max(2000),
+  k: z.coerce.number().int().min(1).max(100).default(10),
+  from: isoTime.optional(),
+  to: isoTime.optional(),
+  /** Reference time for relative words such as "yesterday" (default: now). */
+  now: isoTime.optional(),
+});
+export const RecallItemSchema = z.object({
+  id: z.string(),
+  text: z.string(),
+  role: z.enum(['user', 'assistant', 'system']),
+  speaker: z.string(),
+  timestamp: z.string(),
+  score: z.number(),
+  kind: z.enum(['turn', 'summary', 'fact']),
+});
+export const RecallResultSchema = z.object({ results: z.array(RecallItemSchema) });
+export type RecallResult = z.infer<typeof RecallResultSchema>;
+
+export const HistoryQuerySchema = z.object({
+  from: isoTime.optional(),
+  to: isoTime.optional(),
+  before_id: z.string().min(1).max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+export const HistoryItemSchema = z.object({
+  id: z.string(),
+  role: z.enum(['user', 'assistant', 'system']),
+  speaker: z.string(),
+  text: z.string(),
+  timestamp: z.string(),
+  session_id: z.string(),
+  source: z.string(),
+});
+export type HistoryItem = z.infer<typeof HistoryItemSchema>;
+export const HistoryPageSchema = z.object({ items: z.array(HistoryItemSchema), next_before_id: z.string().nullable() });
+export type HistoryPage = z.infer<typeof HistoryPageSchema>;
+
+export const EditItemBodySchema = z.object({ text: z.string().max(100_000) });
+export const ItemChangeResultSchema = z.object({ status: z.enum(['updated', 'forgotten']), id: z.string(), kind: z.enum(['turn', 'summary', 'fact']) });
+
+export const FactBodySchema = z.object({ subject: z.string().min(1).max(100), key: z.string().min(1).max(200), value: z.string().max(10_000) });
