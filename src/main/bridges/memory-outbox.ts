@@ -22,6 +22,14 @@ interface Row {
 /** Retry delays while memory is down or failing: 0.5 s doubling to 30 s. */
 const RETRY_START_MS = 500;
 const RETRY_MAX_MS = 30_000;
+/**
+ * An entry memory keeps refusing (it answers, with an error) is moved to `outbox_parked` after this many tries,
+ * so one bad entry cannot block a character's later turns. Unreachable memory is retried without limit.
+ */
+export const MAX_REFUSALS = 5;
+
+/** Memory answered but refused the entry (as opposed to being unreachable). */
+class MemoryRefused extends Error {}
 
 /**
  * Turns on their way to the memory service, kept on disk first so nothing is lost when memory is down,
@@ -37,6 +45,8 @@ export class MemoryOutbox {
   private readonly bump: Database.Statement<[string, number]>;
   private readonly pendingCharacters: Database.Statement<[], { character: string }>;
   private readonly countFor: Database.Statement<[string], { n: number }>;
+  private readonly park: (seq: number, error: string) => void;
+  private readonly parkedCount: Database.Statement<[string], { n: number }>;
   /** Characters with a delivery loop running. */
   private readonly draining = new Map<string, Promise<void>>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -59,6 +69,15 @@ export class MemoryOutbox {
       attempts INTEGER NOT NULL DEFAULT 0,
       last_error TEXT,
       created_at TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS outbox_parked (
+      seq INTEGER PRIMARY KEY,
+      character TEXT NOT NULL,
+      kind TEXT NOT NULL,
+      body TEXT NOT NULL,
+      last_error TEXT,
+      created_at TEXT NOT NULL,
+      parked_at TEXT NOT NULL
     )`);
     this.insert = this.db.prepare('INSERT INTO outbox (character, kind, body, created_at) VALUES (?, ?, ?, ?)');
     this.nextFor = this.db.prepare('SELECT seq, character, kind, body, attempts FROM outbox WHERE character = ? ORDER BY seq LIMIT 1');
@@ -66,6 +85,15 @@ export class MemoryOutbox {
     this.bump = this.db.prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE seq = ?');
     this.pendingCharacters = this.db.prepare('SELECT DISTINCT character FROM outbox');
     this.countFor = this.db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE character = ?');
+    this.parkedCount = this.db.prepare('SELECT COUNT(*) AS n FROM outbox_parked WHERE character = ?');
+    const copy = this.db.prepare(
+      `INSERT INTO outbox_parked (seq, character, kind, body, last_error, created_at, parked_at)
+       SELECT seq, character, kind, body, ?, created_at, ? FROM outbox WHERE seq = ?`,
+    );
+    this.park = this.db.transaction((seq: number, error: string) => {
+      copy.run(error, new Date().toISOString(), seq);
+      this.remove.run(seq);
+    });
   }
 
   /** Durably queues a call and starts delivering; returns once it is on disk. */
@@ -81,6 +109,11 @@ export class MemoryOutbox {
 
   pending(character: string): number {
     return this.countFor.get(character)?.n ?? 0;
+  }
+
+  /** Entries memory refused MAX_REFUSALS times, kept (not deleted) for inspection and replay. */
+  parked(character: string): number {
+    return this.parkedCount.get(character)?.n ?? 0;
   }
 
   /** Resolves when nothing is queued for `character` (or the outbox closes). */
@@ -104,11 +137,17 @@ export class MemoryOutbox {
       try {
         const result = await this.deliver(row);
         if (this.closed) return;
-        if (result.status === 'error') throw new MemoryRequestError(200, result.message ?? 'memory reported an error');
+        if (result.status === 'error') throw new MemoryRefused(result.message ?? 'memory reported an error');
         this.remove.run(row.seq);
         delay = RETRY_START_MS;
       } catch (err) {
         if (this.closed) return;
+        const refused = err instanceof MemoryRefused || (err instanceof MemoryRequestError && err.status >= 400 && err.status < 500);
+        if (refused && row.attempts + 1 >= MAX_REFUSALS) {
+          this.park(row.seq, (err as Error).message);
+          this.log.error({ character, kind: row.kind, err: (err as Error).message }, 'memory keeps refusing this entry; parked so later turns can go through');
+          continue;
+        }
         this.bump.run((err as Error).message, row.seq);
         const level = err instanceof MemoryUnavailableError ? 'debug' : 'warn';
         this.log[level]({ character, kind: row.kind, attempts: row.attempts + 1, err: (err as Error).message }, 'memory delivery failed; will retry');
