@@ -20,6 +20,11 @@ const figures: Figure[] = [];
 for (const [name, run] of benches) {
   if (only.length && !only.some((o) => name.includes(o))) continue;
   process.stderr.write(`running ${name}…\n`);
-  figures.push(...(await run()));
+  try {
+    figures.push(...(await run()));
+  } catch (err) {
+    // One broken benchmark must not hide the others' figures; it shows as a failed row.
+    figures.push({ name: `${name}: did not complete`, value: (err as Error).message.slice(0, 120), ok: false });
+  }
 }
 printTable(figures);
