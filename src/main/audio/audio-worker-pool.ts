@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { AudioStreamSpec } from './audio-stream.js';
 import type { AudioWorkerCommand, AudioWorkerReply, AudioWorkerRequest } from './audio-worker-protocol.js';
+import { workerEntry } from '../../shared/worker-entry.js';
 
 /** Two workers by default: enough to keep characters apart, few enough on the 2-core machines we target. */
 const DEFAULT_WORKER_COUNT = Math.max(1, Math.min(2, availableParallelism()));
@@ -23,18 +24,6 @@ interface PooledWorker {
   streamCount: number;
   /** Why the worker is gone, once it is. */
   failure?: Error;
-}
-
-/**
- * How to start the worker: from the bundle, dist/audio-worker.mjs beside dist/main.mjs; from source (tsx),
- * a small bootstrap that registers tsx's loader inside the worker and then imports audio-worker.ts, because
- * under Node 20 a worker does not pick up tsx from `--import tsx` in execArgv.
- */
-function workerEntry(): { entry: URL | string; eval: boolean } {
-  if (!import.meta.url.endsWith('.ts')) return { entry: new URL('./audio-worker.mjs', import.meta.url), eval: false };
-  const tsxApi = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const source = JSON.stringify(new URL('./audio-worker.ts', import.meta.url).href);
-  return { entry: `import(${tsxApi}).then(({ register }) => { register(); return import(${source}); });`, eval: true };
 }
 
 export type { AudioStreamSpec } from './audio-stream.js';
@@ -135,7 +124,7 @@ export class AudioWorkerPool {
   }
 
   private spawn(): PooledWorker {
-    const { entry, eval: isSource } = workerEntry();
+    const { entry, eval: isSource } = workerEntry(import.meta.url, 'audio-worker');
     const worker = new Worker(entry, { eval: isSource, name: 'neko-audio' });
     // Only pending requests keep the process alive; an idle pool must not block shutdown.
     worker.unref();

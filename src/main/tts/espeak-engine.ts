@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
+import { sharedProcessRunner } from './process-runner.js';
 import { createHash } from 'node:crypto';
-import { setPriority } from 'node:os';
 import { ClauseUtterance } from './clause-utterance.js';
 import { TtsEngineError, type TtsChunk, type TtsEngine, type TtsSink, type TtsUtterance } from './engine.js';
 import { detectScript, type TextScript } from './script.js';
@@ -73,43 +73,25 @@ export class EspeakEngine implements TtsEngine {
   /** One clause → PCM16 chunks at espeak-ng's rate, streamed as the process writes them. */
   async *synthesize(text: string, signal: AbortSignal): AsyncGenerator<TtsChunk> {
     const voice = this.voices[detectScript(text)];
-    const child = spawn(this.binary, ['-v', voice, '-s', String(this.rate), '-p', String(this.pitch), '-b', '1', '--stdout'], {
-      stdio: ['pipe', 'pipe', 'pipe'],
+    // Started from a worker thread (spawning stalls the calling thread), at a lower priority: synthesis runs
+    // ahead of playback, so it can wait, and 4 characters' espeak-ng must not starve the chat on 2 cores.
+    const run = sharedProcessRunner.run(this.binary, ['-v', voice, '-s', String(this.rate), '-p', String(this.pitch), '-b', '1', '--stdout'], {
+      stdin: text,
+      niceness: SYNTH_NICENESS,
+      signal,
     });
-    // Synthesis runs ahead of playback, so it can wait: a lower priority keeps 4 characters' espeak-ng
-    // processes from starving the event loop on a 2-core machine.
-    if (child.pid !== undefined) {
-      try {
-        setPriority(child.pid, SYNTH_NICENESS);
-      } catch {
-        // already exited, or not permitted: priority is an optimisation
-      }
-    }
-    const kill = () => child.kill('SIGKILL');
-    signal.addEventListener('abort', kill, { once: true });
-    const exited = new Promise<number | null>((resolve, reject) => {
-      child.once('error', reject);
-      child.once('close', (code) => resolve(code));
-    });
-    exited.catch(() => undefined);
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-500)));
-    child.stdin.on('error', () => undefined); // the process may die before reading stdin (abort)
-    child.stdin.end(text);
     try {
       const reader = new WavStreamReader();
-      for await (const bytes of child.stdout as AsyncIterable<Buffer>) {
+      for await (const bytes of run.stdout) {
+        if (signal.aborted) return;
         const pcm = reader.push(bytes);
         if (pcm.length) yield { format: 'pcm16', sampleRate: reader.wavFormat!.sampleRate, data: pcm };
       }
-      const code = await exited;
+      const { code, stderr } = await run.done;
       if (code !== 0 && !signal.aborted) throw new TtsEngineError('TTS_CONNECTION_FAILED', `espeak-ng exited with ${code}: ${stderr.trim()}`);
     } catch (err) {
       if (signal.aborted) return;
       throw err instanceof TtsEngineError ? err : new TtsEngineError('TTS_CONNECTION_FAILED', `espeak-ng failed: ${(err as Error).message}`);
-    } finally {
-      signal.removeEventListener('abort', kill);
-      if (child.exitCode === null && child.signalCode === null) kill();
     }
   }
 }
