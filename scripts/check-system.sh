@@ -10,7 +10,7 @@ if ! ensure_packages yes $NEKO_TEST_PACKAGES; then
   exit 1
 fi
 # The page bundle is served by main in the tests; build it when missing or stale.
-if [ ! -f web/dist/index.html ] || [ -n "$(find web/src web/index.html -newer web/dist/index.html -print -quit 2>/dev/null)" ]; then
+if [ ! -f web/dist/index.html ] || [ -n "$(find web/src web/*.html web/vite.config.ts -newer web/dist/index.html -print -quit 2>/dev/null)" ]; then
   npm run --silent build:web
 fi
 # The built bundles (dist/) are what `npm start` runs; one test starts them exactly as a user would.

@@ -14,7 +14,7 @@ if [ "$node_major" -lt 20 ]; then
 fi
 
 newest_source() {
-  find src web/src web/index.html web/vite.config.ts tsconfig.json tsconfig.build.json package-lock.json -type f -newer "$1" -print -quit 2>/dev/null
+  find src web/src web/*.html web/vite.config.ts tsconfig.json tsconfig.build.json package-lock.json -type f -newer "$1" -print -quit 2>/dev/null
 }
 
 if [ "${1:-}" = "--if-needed" ]; then

@@ -10,6 +10,14 @@ export default defineConfig({
     emptyOutDir: true,
     assetsDir: 'assets',
     target: 'es2022',
+    // The chat page (main serves it), and the monitor's viewer and subtitle overlay (the monitor serves them).
+    rollupOptions: {
+      input: {
+        main: fileURLToPath(new URL('./index.html', import.meta.url)),
+        viewer: fileURLToPath(new URL('./viewer.html', import.meta.url)),
+        subtitle: fileURLToPath(new URL('./subtitle.html', import.meta.url)),
+      },
+    },
   },
   server: {
     proxy: {

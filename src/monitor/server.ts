@@ -4,10 +4,13 @@ import { createService } from '../shared/http/service.js';
 import type { Logger } from '../shared/log.js';
 import { MonitorFanout } from './fanout.js';
 import { syncRoutes } from './routes/sync.js';
+import { monitorPages } from './routes/pages.js';
 
 export interface MonitorContext {
   log: Logger;
   env: NodeJS.ProcessEnv;
+  /** Folder with the built pages (web/dist): viewer.html, subtitle.html, assets/. */
+  webRoot: string;
 }
 
 /** 4 MiB: the largest frame main sends is a TTS audio chunk, far below this. */
@@ -19,5 +22,6 @@ export async function buildMonitorServer(ctx: MonitorContext): Promise<FastifyIn
   const app = createService('monitor', { log: ctx.log, env: ctx.env, health: () => ({ fanout: fanout.stats() }) });
   await app.register(websocket, { options: { maxPayload: MAX_WS_PAYLOAD } });
   await app.register(syncRoutes, { fanout, log: ctx.log });
+  await app.register(monitorPages, { webRoot: ctx.webRoot });
   return app;
 }

@@ -1,0 +1,66 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { ensureWebBuilt, launchBrowser, startNeko, PageProblems, type BrowserContext, type Services, type TestBrowser } from '../support/browser.js';
+import { ChatClient } from '../support/chat-client.js';
+import { startService, type RunningService } from '../support/services.js';
+import { waitFor } from '../support/wait.js';
+
+let monitor: RunningService;
+let neko: Services;
+let chromium: TestBrowser;
+let context: BrowserContext;
+
+before(async () => {
+  ensureWebBuilt();
+  monitor = await startService('monitor');
+  neko = await startNeko({ NEKO_MONITOR_SERVER_PORT: String(monitor.port) });
+  chromium = await launchBrowser();
+  context = await chromium.browser.newContext({ viewport: { width: 960, height: 640 } });
+});
+
+after(async () => {
+  await chromium?.close();
+  await neko?.stop();
+  await monitor?.stop();
+});
+
+test('the viewer mirrors a live sim conversation (text and voice); the subtitle overlay shows and clears it', { timeout: 90_000 }, async () => {
+  const viewer = await context.newPage();
+  const viewerProblems = new PageProblems(viewer);
+  await viewer.goto(`${monitor.url}/test`);
+  await viewer.click('#sound'); // a click lets the page play sound, as a person would do once
+  const overlay = await context.newPage();
+  const overlayProblems = new PageProblems(overlay);
+  await overlay.goto(`${monitor.url}/subtitle?lanlan_name=test`);
+  await new Promise((r) => setTimeout(r, 500)); // both pages' sockets connect
+
+  const chat = await ChatClient.open(`ws://127.0.0.1:${neko.main.port}/ws/test`);
+  chat.send({ action: 'stream_data', input_type: 'text', data: 'hello, who are you?' });
+  await chat.waitForType('system', 1, 30_000);
+  const reply = chat.replyText();
+  assert.ok(reply.length > 10);
+
+  await waitFor('viewer caption', async () => ((await viewer.evaluate(() => (globalThis as any).__nekoViewer.caption())) as string).includes(reply.slice(0, 20)), 15_000);
+  await waitFor('viewer audio', async () => (await viewer.evaluate(() => (globalThis as any).__nekoViewer.player.chunks)) > 0, 20_000);
+  await waitFor('overlay text', async () => ((await overlay.textContent('#subtitle')) ?? '').includes(reply.slice(0, 20)), 15_000);
+
+  // The next reply clears the overlay before its own text.
+  chat.send({ action: 'stream_data', input_type: 'text', data: 'what time is it?' });
+  await chat.waitForType('system', 2, 30_000);
+  const second = chat.replyText().slice(reply.length);
+  await waitFor('overlay shows only the new reply', async () => {
+    const text = (await overlay.textContent('#subtitle')) ?? '';
+    return text.includes(second.slice(0, 12)) && !text.includes(reply.slice(0, 20));
+  }, 15_000);
+  assert.deepEqual(viewerProblems.problems, []);
+  assert.deepEqual(overlayProblems.problems, []);
+  await chat.close();
+});
+
+test('unknown paths and files are not served as viewer pages', async () => {
+  const res = await fetch(`${monitor.url}/favicon.ico`);
+  assert.equal(res.status, 404);
+  const page = await fetch(`${monitor.url}/subtitle`);
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /subtitle/);
+});
