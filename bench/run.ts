@@ -3,6 +3,7 @@ import { chatLatencyBench } from './chat-latency.js';
 import { agentBench } from './agent.js';
 import { coldStartBench } from './cold-start.js';
 import { memoryBench } from './memory.js';
+import { monitorBench } from './monitor.js';
 import { resamplerBench } from './resampler.js';
 import { printTable, type Figure } from './stats.js';
 import { ttsBench } from './tts.js';
@@ -14,6 +15,7 @@ const benches: Array<[string, () => Promise<Figure[]>]> = [
   ['chat latency and swap', chatLatencyBench],
   ['memory', memoryBench],
   ['tts and voice input', ttsBench],
+  ['monitor', monitorBench],
 ];
 const only = process.argv.slice(2);
 const figures: Figure[] = [];
