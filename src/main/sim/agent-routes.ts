@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readBody } from './chat-routes.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { agentBrainReply } from './agent-brain.js';
 
@@ -9,14 +10,7 @@ export const SIM_AGENT_MODEL = 'sim-agent';
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new Error('body too large');
-    chunks.push(chunk as Buffer);
-  }
-  const value: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  const value: unknown = JSON.parse(await readBody(req, MAX_BODY_BYTES));
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('body must be a JSON object');
   return value as Record<string, unknown>;
 }
