@@ -5,6 +5,7 @@ import type { Logger } from '../shared/log.js';
 import { MonitorFanout } from './fanout.js';
 import { syncRoutes } from './routes/sync.js';
 import { monitorPages } from './routes/pages.js';
+import { translateProxy } from './routes/translate-proxy.js';
 
 export interface MonitorContext {
   log: Logger;
@@ -22,6 +23,7 @@ export async function buildMonitorServer(ctx: MonitorContext): Promise<FastifyIn
   const app = createService('monitor', { log: ctx.log, env: ctx.env, health: () => ({ fanout: fanout.stats() }) });
   await app.register(websocket, { options: { maxPayload: MAX_WS_PAYLOAD } });
   await app.register(syncRoutes, { fanout, log: ctx.log });
+  await app.register(translateProxy, { env: ctx.env });
   await app.register(monitorPages, { webRoot: ctx.webRoot });
   return app;
 }
