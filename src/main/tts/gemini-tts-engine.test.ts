@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, test } from 'node:test';
+import { startGeminiTtsServer, type GeminiTtsServer } from '../../../test/support/gemini-tts-server.js';
+import { captureSpeech, rms } from '../../../test/support/tts-capture.js';
+import { waitFor } from '../../../test/support/wait.js';
+import { AudioWorkerPool } from '../audio/audio-worker-pool.js';
+import { synthesizeSpeech } from '../sim/speech.js';
+import { EspeakEngine } from './espeak-engine.js';
+import { FallbackTts } from './fallback-tts.js';
+import { GeminiTtsEngine, GEMINI_TTS_MODEL } from './gemini-tts-engine.js';
+import { PooledSpeechResampler } from './speech-resampler.js';
+import { TtsPipeline } from './tts-pipeline.js';
+
+const pool = new AudioWorkerPool(1);
+let server: GeminiTtsServer;
+before(async () => (server = await startGeminiTtsServer()));
+after(async () => {
+  await server.close();
+  await pool.terminate();
+});
+beforeEach(() => {
+  server.requests.length = 0;
+  server.failWith = null;
+  server.delayMs = () => 0;
+});
+
+let owners = 0;
+function pipelineWith(engine: ConstructorParameters<typeof TtsPipeline>[0]['engine']): TtsPipeline {
+  return new TtsPipeline({ engine, resampler: new PooledSpeechResampler(pool, `gemini-tts-${++owners}`) });
+}
+const gemini = (voice?: string) => new GeminiTtsEngine({ apiKey: 'AIza-test', baseUrl: server.baseUrl, voice });
+
+test('generateContent per clause with x-goog-api-key, AUDIO modality and the voice; inline 24 kHz PCM comes out as 48 kHz speech', async () => {
+  const tts = pipelineWith(gemini('Kore'));
+  const rec = captureSpeech(tts);
+  tts.push('s1', 'Hello there. ');
+  tts.push('s1', 'Nice to see you again.');
+  tts.end('s1');
+  await tts.whenIdle();
+  assert.deepEqual(rec.errors, []);
+  assert.equal(server.requests.length, 2);
+  for (const r of server.requests) {
+    assert.equal(r.path, `/v1beta/models/${GEMINI_TTS_MODEL}:generateContent`);
+    assert.equal(r.apiKey, 'AIza-test');
+  }
+  assert.deepEqual(server.requests[0]!.body, {
+    contents: [{ parts: [{ text: 'Hello there.' }] }],
+    generationConfig: { responseModalities: ['AUDIO'], speechConfig: { voiceConfig: { prebuiltVoiceConfig: { voiceName: 'Kore' } } } },
+  });
+  assert.equal(server.requests[1]!.body.contents?.[0]?.parts?.[0]?.text, 'Nice to see you again.');
+  assert.ok(rec.audio.every((a) => a.speechId === 's1' && a.format === 'pcm16-48k'));
+  const out = rec.pcmFor('s1');
+  const ratio = out.length / server.requests.reduce((n, r) => n + r.audioBytes, 0);
+  assert.ok(ratio > 1.98 && ratio < 2.02, `48k/24k size ratio was ${ratio}`);
+  const source = Buffer.concat([await synthesizeSpeech('Hello there.', 24_000), await synthesizeSpeech('Nice to see you again.', 24_000)]);
+  const level = rms(out) / rms(source);
+  assert.ok(level > 0.8 && level < 1.25, `output/input level ratio was ${level}`);
+  await tts.close();
+});
+
+test('the default voice is Leda and a custom model goes in the path', async () => {
+  const tts = pipelineWith(new GeminiTtsEngine({ apiKey: 'k', baseUrl: `${server.baseUrl}/`, model: 'gemini-2.5-pro-preview-tts' }));
+  const rec = captureSpeech(tts);
+  tts.push('d', 'Default voice.');
+  tts.end('d');
+  await tts.whenIdle();
+  assert.deepEqual(rec.errors, []);
+  assert.equal(server.requests[0]!.path, '/v1beta/models/gemini-2.5-pro-preview-tts:generateContent');
+  assert.equal(server.requests[0]!.body.generationConfig?.speechConfig?.voiceConfig?.prebuiltVoiceConfig?.voiceName, 'Leda');
+  await tts.close();
+});
+
+test('interrupt while the next clause is being generated: that request is aborted and no audio of the old id follows', async () => {
+  server.delayMs = (i) => (i === 0 ? 0 : 800);
+  const tts = pipelineWith(gemini());
+  const rec = captureSpeech(tts);
+  tts.push('old', 'The first clause is quick. The second one takes the server a long time. ');
+  await waitFor('first audio of the old reply', () => rec.audio.some((a) => a.speechId === 'old'), 10_000);
+  await waitFor('the second request', () => server.requests.length === 2, 3_000);
+  tts.interrupt();
+  const mark = rec.audio.length;
+  await waitFor('the server to see the second request go away', () => server.requests[1]?.completed === false, 3_000);
+  await new Promise((r) => setTimeout(r, 200));
+  assert.deepEqual(rec.audio.slice(mark).filter((a) => a.speechId === 'old'), []);
+  assert.equal(server.requests[1]!.audioBytes, 0);
+  server.delayMs = () => 0;
+  tts.push('new', 'Yes?');
+  tts.end('new');
+  await tts.whenIdle();
+  assert.ok(rec.pcmFor('new').length > 0);
+  assert.deepEqual(rec.errors, []);
+  await tts.close();
+});
+
+test('failures map to status codes: 500 → TTS_CONNECTION_FAILED, 403 → API_KEY_REJECTED, 429 → API_RATE_LIMIT, an answer without audio → TTS_CONNECTION_FAILED', async () => {
+  for (const [failWith, code] of [
+    [500, 'TTS_CONNECTION_FAILED'],
+    [403, 'API_KEY_REJECTED'],
+    [429, 'API_RATE_LIMIT'],
+    ['no-audio', 'TTS_CONNECTION_FAILED'],
+  ] as const) {
+    server.failWith = failWith;
+    const tts = pipelineWith(gemini());
+    const rec = captureSpeech(tts);
+    tts.push('e', 'This will fail.');
+    tts.end('e');
+    await tts.whenIdle();
+    assert.deepEqual(rec.errors.map((e) => e.code), [code], `for ${failWith}`);
+    assert.equal(rec.audio.length, 0);
+    await tts.close();
+  }
+});
+
+test('FallbackTts: a Gemini error hands the reply to espeak-ng, reported once as TTS_CONNECTION_FAILED', async () => {
+  server.failWith = 500;
+  const tts = pipelineWith(new FallbackTts(gemini(), new EspeakEngine()));
+  const rec = captureSpeech(tts);
+  tts.push('s1', 'Spoken anyway.');
+  tts.end('s1');
+  await tts.whenIdle();
+  assert.equal(server.requests.length, 1);
+  assert.ok(rec.pcmFor('s1').length > 0);
+  assert.deepEqual(rec.errors.map((e) => e.code), ['TTS_CONNECTION_FAILED']);
+  await tts.close();
+});
