@@ -13,8 +13,9 @@ let wavDir: string;
 before(async () => {
   ensureWebBuilt();
   wavDir = mkdtempSync(join(tmpdir(), 'neko-fake-mic-'));
-  // Played once: 2 s of silence while the page opens the mic, the words, then silence for the VAD.
-  const wav = speechWav(wavDir, 'tell me a joke', 2, 8);
+  // Played once: 5 s of silence while the page opens the mic and the session starts (under load that can take
+  // well over 2 s, and the first words were then cut off), the words, then silence for the VAD.
+  const wav = speechWav(wavDir, 'tell me a joke', 5, 8);
   neko = await startNeko();
   chromium = await launchBrowser({ fakeMicWav: wav, noLoop: true });
 });
