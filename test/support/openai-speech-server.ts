@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage } from 'node:http';
+import { pcm16WavHeader } from '../../src/main/tts/wav-stream.js';
 import type { AddressInfo } from 'node:net';
 import { synthesizeSpeech } from '../../src/main/sim/speech.js';
 import { writeSlowly } from './tts-capture.js';
@@ -95,19 +96,5 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
 
 /** A 44-byte PCM16 mono WAV header whose sizes are the 0xFFFFFFFF placeholder streaming servers send. */
 export function streamingWavHeader(sampleRate: number, dataBytes = 0xffffffff): Buffer {
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0, 'ascii');
-  h.writeUInt32LE(dataBytes === 0xffffffff ? 0xffffffff : 36 + dataBytes, 4);
-  h.write('WAVE', 8, 'ascii');
-  h.write('fmt ', 12, 'ascii');
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20);
-  h.writeUInt16LE(1, 22);
-  h.writeUInt32LE(sampleRate, 24);
-  h.writeUInt32LE(sampleRate * 2, 28);
-  h.writeUInt16LE(2, 32);
-  h.writeUInt16LE(16, 34);
-  h.write('data', 36, 'ascii');
-  h.writeUInt32LE(dataBytes, 40);
-  return h;
+  return pcm16WavHeader(sampleRate, dataBytes, dataBytes === 0xffffffff ? 0xffffffff : 36 + dataBytes);
 }

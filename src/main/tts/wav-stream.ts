@@ -104,11 +104,14 @@ export function decodeWav(file: Buffer): { format: WavFormat; pcm: Buffer } {
   return { format, pcm };
 }
 
-/** Mono PCM16 → a WAV file (for previews, trimmed uploads and STT requests). */
-export function encodeWav(pcm: Buffer, sampleRate: number): Buffer {
+/**
+ * The 44-byte header of a mono PCM16 WAV file. `riffBytes` defaults to what `dataBytes` implies; streaming
+ * writers that do not know the length yet pass 0xFFFFFFFF for both, as streaming TTS servers do.
+ */
+export function pcm16WavHeader(sampleRate: number, dataBytes: number, riffBytes = 36 + dataBytes): Buffer {
   const header = Buffer.alloc(44);
   header.write('RIFF', 0, 'ascii');
-  header.writeUInt32LE(36 + pcm.length, 4);
+  header.writeUInt32LE(riffBytes, 4);
   header.write('WAVE', 8, 'ascii');
   header.write('fmt ', 12, 'ascii');
   header.writeUInt32LE(16, 16);
@@ -119,6 +122,11 @@ export function encodeWav(pcm: Buffer, sampleRate: number): Buffer {
   header.writeUInt16LE(2, 32);
   header.writeUInt16LE(16, 34);
   header.write('data', 36, 'ascii');
-  header.writeUInt32LE(pcm.length, 40);
-  return Buffer.concat([header, pcm]);
+  header.writeUInt32LE(dataBytes, 40);
+  return header;
+}
+
+/** Mono PCM16 → a WAV file (for previews, trimmed uploads and STT requests). */
+export function encodeWav(pcm: Buffer, sampleRate: number): Buffer {
+  return Buffer.concat([pcm16WavHeader(sampleRate, pcm.length), pcm]);
 }
