@@ -21,14 +21,20 @@ let h: AgentHarness;
 before(async () => {
   x = await startXvfb('800x600x24');
   // Covers the whole screen, so a click at the centre lands in it (no window manager: focus follows the pointer).
-  xterm = spawn('xterm', ['-geometry', '200x80+0+0', '-e', 'sh', '-c', `read line; printf '%s' "$line" > '${out}'; sleep 30`], {
-    env: { ...process.env, DISPLAY: x.display },
-    stdio: 'ignore',
+  // C locale and +lc: xterm never looks for luit (a Recommends that a --no-install-recommends machine lacks).
+  let stderr = '';
+  xterm = spawn('xterm', ['+lc', '-geometry', '200x80+0+0', '-e', 'sh', '-c', `read line; printf '%s' "$line" > '${out}'; sleep 30`], {
+    env: { ...process.env, DISPLAY: x.display, LC_ALL: 'C', LANG: 'C' },
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
+  xterm.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   await waitFor('xterm mapped', async () => {
+    if (xterm.exitCode !== null) throw new Error(`xterm exited with ${xterm.exitCode}: ${stderr.trim()}`);
     const r = spawn('xdotool', ['search', '--onlyvisible', '--class', 'xterm'], { env: { ...process.env, DISPLAY: x.display } });
     return new Promise<boolean>((res) => r.once('exit', (code) => res(code === 0)));
-  }, 10_000, 100);
+  }, 20_000, 100).catch((e: Error) => {
+    throw new Error(`${e.message}; xterm stderr: ${stderr.trim() || '(none)'}`);
+  });
   h = new AgentHarness(data.dir, { DISPLAY: x.display, NEKO_BROWSER_HEADLESS: '1' });
   await h.start();
 });
