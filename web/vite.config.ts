@@ -1,23 +1,25 @@
 import { defineConfig } from 'vite';
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+/** Every top-level .html is a page: index (chat), settings, memory_browser (main serves them); viewer, subtitle (the monitor). */
+const pages = Object.fromEntries(
+  readdirSync(root)
+    .filter((f) => f.endsWith('.html'))
+    .map((f) => [f === 'index.html' ? 'main' : f.slice(0, -'.html'.length), root + f]),
+);
 
 // The page is served by main: `/` and `/{character}` get index.html, the bundle lives under /assets/.
 export default defineConfig({
-  root: fileURLToPath(new URL('.', import.meta.url)),
+  root,
   base: '/',
   build: {
     outDir: 'dist',
     emptyOutDir: true,
     assetsDir: 'assets',
     target: 'es2022',
-    // The chat page (main serves it), and the monitor's viewer and subtitle overlay (the monitor serves them).
-    rollupOptions: {
-      input: {
-        main: fileURLToPath(new URL('./index.html', import.meta.url)),
-        viewer: fileURLToPath(new URL('./viewer.html', import.meta.url)),
-        subtitle: fileURLToPath(new URL('./subtitle.html', import.meta.url)),
-      },
-    },
+    rollupOptions: { input: pages },
   },
   server: {
     proxy: {

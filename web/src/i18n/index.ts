@@ -1,23 +1,54 @@
 import i18next from 'i18next';
-import { en } from './en';
-import { zhCN } from './zh-CN';
 import { storageGet as safeStorageGet, storageSet as safeStorageSet } from '../storage';
 
-/** Every string on the page goes through here. Adding a language = one file + one entry below. */
-export const LANGUAGES = ['en', 'zh-CN'] as const;
+/**
+ * Every string on every page goes through here. Strings live by area (`chat/`, `settings/`, …), one file per
+ * language (`<area>/<lang>.ts`, default export); the areas of a language are merged into one tree, so keys
+ * read the same wherever they are defined. Adding a language = one file per area + one entry below.
+ */
+export const LANGUAGES = ['en', 'zh-CN', 'zh-TW', 'ja', 'ko', 'ru'] as const;
 export type Language = (typeof LANGUAGES)[number];
+
+type Tree = { [key: string]: string | Tree };
+const files = import.meta.glob<Tree>('./*/*.ts', { eager: true, import: 'default' });
+
+function merge(into: Tree, from: Tree): Tree {
+  for (const [key, value] of Object.entries(from)) {
+    const existing = into[key];
+    into[key] = typeof value === 'object' && typeof existing === 'object' ? merge(existing, value) : value;
+  }
+  return into;
+}
+
+/** `{ en: { translation: {…all areas…} }, ja: … }` from the files found at build time. */
+function resources(): Record<string, { translation: Tree }> {
+  const out: Record<string, { translation: Tree }> = {};
+  for (const [path, tree] of Object.entries(files)) {
+    const lng = path.slice(path.lastIndexOf('/') + 1, -'.ts'.length);
+    out[lng] ??= { translation: {} };
+    merge(out[lng].translation, tree);
+  }
+  return out;
+}
 
 const STORAGE_KEY = 'neko.language';
 const i18n = i18next.createInstance();
 
-/** The saved choice, else the first browser language we have (any zh-* → zh-CN for now), else English. */
+/** A browser language tag → ours: Traditional Chinese for zh-TW/HK/MO and zh-Hant, Simplified for other zh. */
+export function languageOfTag(tag: string): Language | undefined {
+  const lower = tag.toLowerCase();
+  if (lower.startsWith('zh')) return /^zh-(tw|hk|mo)\b|hant/.test(lower) ? 'zh-TW' : 'zh-CN';
+  const base = lower.split('-')[0];
+  return (LANGUAGES as readonly string[]).includes(base!) ? (base as Language) : undefined;
+}
+
+/** The saved choice, else the first browser language we have, else English. */
 export function detectLanguage(): Language {
   const saved = safeStorageGet(STORAGE_KEY);
   if (saved && (LANGUAGES as readonly string[]).includes(saved)) return saved as Language;
   for (const tag of navigator.languages ?? [navigator.language]) {
-    const lower = tag.toLowerCase();
-    if (lower.startsWith('zh')) return 'zh-CN';
-    if (lower.startsWith('en')) return 'en';
+    const lng = languageOfTag(tag);
+    if (lng) return lng;
   }
   return 'en';
 }
@@ -27,7 +58,7 @@ export function initI18n(): Language {
   void i18n.init({
     lng,
     fallbackLng: 'en',
-    resources: { en: { translation: en }, 'zh-CN': { translation: zhCN } },
+    resources: resources(),
     // Resources are inline, so initialisation can finish synchronously before the first render.
     initAsync: false,
     interpolation: { escapeValue: false }, // text is set with textContent, never innerHTML

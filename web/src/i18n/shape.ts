@@ -1,5 +1,5 @@
-import type { Strings } from './en';
-
-/** The English tree with every leaf widened to string: what each translation must provide. */
-export type StringsShape = { [K in keyof Strings]: Widen<Strings[K]> };
-type Widen<T> = T extends string ? string : { [K in keyof T]: Widen<T[K]> };
+/**
+ * An area's English tree with every leaf widened to string: what each translation of that area must provide.
+ * `const ja: Shape<Strings> = {…}` makes a missing or extra key a compile error.
+ */
+export type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };

@@ -1,5 +1,5 @@
-/** English strings. Keys are shared by every language file; `zh-CN.ts` must have the same ones. */
-export const en = {
+/** The chat page's English strings. Every other language file of this area has the same keys (the type checks it). */
+const en = {
   app: {
     title: 'neko',
     tagline: 'Your companion, running on this computer',
@@ -108,7 +108,12 @@ export const en = {
   language: {
     en: 'English',
     'zh-CN': '简体中文',
+    'zh-TW': '繁體中文',
+    ja: '日本語',
+    ko: '한국어',
+    ru: 'Русский',
   },
 } as const;
 
+export default en;
 export type Strings = typeof en;

@@ -1,7 +1,8 @@
-import type { StringsShape } from './shape';
+import type { Shape } from '../shape';
+import type { Strings } from './en';
 
 /** 简体中文。The type makes a missing or extra key a compile error. */
-export const zhCN: StringsShape = {
+const zhCN: Shape<Strings> = {
   app: {
     title: 'neko',
     tagline: '在你电脑上陪伴你的伙伴',
@@ -110,5 +111,11 @@ export const zhCN: StringsShape = {
   language: {
     en: 'English',
     'zh-CN': '简体中文',
+    'zh-TW': '繁體中文',
+    ja: '日本語',
+    ko: '한국어',
+    ru: 'Русский',
   },
 };
+
+export default zhCN;
