@@ -13,12 +13,17 @@ function newestMtime(path: string): number {
   return readdirSync(path).reduce((newest, name) => Math.max(newest, newestMtime(join(path, name))), st.mtimeMs);
 }
 
-/** Builds web/dist when it is missing or older than the page's sources, so tests never run a stale page. */
+/**
+ * Builds the page when it is missing or older than its sources, so tests never run a stale page. It goes to
+ * web/dist, or to NEKO_WEB_ROOT when set (the services read the same variable), so parallel work can keep apart.
+ */
 export function ensureWebBuilt(): void {
-  const index = join(ROOT, 'web', 'dist', 'index.html');
-  const sources = [join(ROOT, 'web', 'src'), join(ROOT, 'web', 'index.html'), join(ROOT, 'web', 'vite.config.ts')];
+  const outDir = process.env.NEKO_WEB_ROOT ?? join(ROOT, 'web', 'dist');
+  const index = join(outDir, 'index.html');
+  const web = join(ROOT, 'web');
+  const sources = [join(web, 'src'), join(web, 'vite.config.ts'), ...readdirSync(web).filter((f) => f.endsWith('.html')).map((f) => join(web, f))];
   if (existsSync(index) && statSync(index).mtimeMs >= Math.max(...sources.map(newestMtime))) return;
-  execFileSync('npm', ['run', '--silent', 'build:web'], { cwd: ROOT, stdio: 'pipe' });
+  execFileSync('npm', ['run', '--silent', 'build:web', '--', '--outDir', outDir], { cwd: ROOT, stdio: 'pipe' });
 }
 
 /**
