@@ -3,8 +3,8 @@
 
 # What the app itself uses: voice (espeak-ng, sox), browser use (chromium), computer use (xvfb, xdotool, imagemagick).
 NEKO_APP_PACKAGES="espeak-ng sox chromium xvfb xdotool imagemagick"
-# What the tests use on top: speech recognition fixtures, a window manager and terminal for desktop tests, CJK fonts for screenshots.
-NEKO_TEST_PACKAGES="$NEKO_APP_PACKAGES pocketsphinx pocketsphinx-en-us openbox xterm scrot fonts-noto-cjk"
+# What the tests use on top: speech recognition fixtures, an Opus encoder/decoder for CosyVoice streams, a window manager and terminal for desktop tests, CJK fonts for screenshots.
+NEKO_TEST_PACKAGES="$NEKO_APP_PACKAGES pocketsphinx pocketsphinx-en-us openbox xterm scrot fonts-noto-cjk opus-tools"
 # Compilers for native npm modules (better-sqlite3 builds from source here).
 NEKO_BUILD_PACKAGES="python3 make g++"
 
