@@ -40,6 +40,12 @@ export async function startChatModelServer(
   const requests: ChatRequest[] = [];
   const server = createServer((req, res) => {
     void (async () => {
+      if (req.method === 'GET' && req.url?.endsWith('/models')) {
+        // What local-server detection and connection checks ask first.
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ object: 'list', data: [{ id: 'test-chat', object: 'model', owned_by: 'neko-test' }] }));
+        return;
+      }
       const json = (await body(req)) as Record<string, unknown>;
       if (req.url?.endsWith('/embeddings')) {
         const input = Array.isArray(json.input) ? (json.input as string[]) : [String(json.input)];

@@ -19,7 +19,8 @@ export interface CosyVoiceOptions {
   rate?: number;
 }
 
-export const COSYVOICE_URL = 'wss://dashscope.aliyuncs.com/api-ws/v1/inference';
+export const COSYVOICE_PATH = '/api-ws/v1/inference';
+export const COSYVOICE_URL = `wss://dashscope.aliyuncs.com${COSYVOICE_PATH}`;
 export const COSYVOICE_MODEL = 'cosyvoice-v3.5-plus';
 /** The task starts once this much text is there, so the language hint (Japanese kana) can be chosen from it. */
 const MIN_START_CHARS = 6;

@@ -17,7 +17,8 @@ export interface QwenRealtimeTtsOptions {
   voice?: string;
 }
 
-export const QWEN_TTS_URL = 'wss://dashscope.aliyuncs.com/api-ws/v1/realtime';
+export const QWEN_TTS_PATH = '/api-ws/v1/realtime';
+export const QWEN_TTS_URL = `wss://dashscope.aliyuncs.com${QWEN_TTS_PATH}`;
 export const QWEN_TTS_MODEL = 'qwen3-tts-flash-realtime-2025-11-27';
 /** The service's PCM output rate when `sample_rate` is 24000 (its default). */
 const QWEN_TTS_RATE = 24_000;

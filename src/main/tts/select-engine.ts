@@ -5,13 +5,13 @@ import type { ConfigStore } from '../../shared/config/store.js';
 import { LOCAL_TTS_BUCKET, voicesFor, type VoiceStorage } from '../../shared/config/voice-storage.js';
 import type { AudioWorkerPool } from '../audio/audio-worker-pool.js';
 import { checkLoopbackHttpUrl } from '../net/loopback-url.js';
-import { CosyVoiceEngine } from './cosyvoice-engine.js';
+import { COSYVOICE_PATH, CosyVoiceEngine } from './cosyvoice-engine.js';
 import type { TtsEngine } from './engine.js';
 import { EspeakEngine, espeakVoiceFor } from './espeak-engine.js';
 import { FallbackTts } from './fallback-tts.js';
 import { GeminiTtsEngine } from './gemini-tts-engine.js';
 import { GptSovitsEngine } from './gpt-sovits-engine.js';
-import { QwenRealtimeTtsEngine } from './qwen-realtime-tts-engine.js';
+import { QWEN_TTS_PATH, QwenRealtimeTtsEngine } from './qwen-realtime-tts-engine.js';
 import { SpeechApiEngine } from './speech-api-engine.js';
 import type { SpeechOutput } from './speech-output.js';
 import { PooledSpeechResampler } from './speech-resampler.js';
@@ -70,14 +70,14 @@ export function chooseTtsEngine(input: TtsChoiceInput): TtsChoice {
   if (voiceId && !voiceId.startsWith('gsv:') && Object.hasOwn(cloudVoices, voiceId)) {
     // Cloned voices live with DashScope; the original prefers the Qwen key for them.
     const key = str(coreFile.assistApiKeyQwen) || resolved.assistApiKey;
-    return withFallback(new CosyVoiceEngine({ apiKey: key, voice: voiceId }), 'cloned voice (CosyVoice)');
+    return withFallback(new CosyVoiceEngine({ apiKey: key, voice: voiceId, url: `${resolved.dashscopeWsBase}${COSYVOICE_PATH}` }), 'cloned voice (CosyVoice)');
   }
 
   if (resolved.coreKeyMissing) return { engine: espeak, reason: 'no API key for the core provider' };
   const key = resolved.coreApiKey;
   switch (resolved.coreApi) {
     case 'qwen':
-      return withFallback(new QwenRealtimeTtsEngine({ apiKey: key }), 'Qwen realtime TTS');
+      return withFallback(new QwenRealtimeTtsEngine({ apiKey: key, url: `${resolved.dashscopeWsBase}${QWEN_TTS_PATH}` }), 'Qwen realtime TTS');
     case 'openai':
       return withFallback(
         new SpeechApiEngine({ name: 'openai', baseUrl: 'https://api.openai.com/v1', apiKey: key, model: 'gpt-4o-mini-tts', voice: 'marin', responseFormat: 'pcm' }),

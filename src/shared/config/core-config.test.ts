@@ -78,3 +78,12 @@ test('runtime resolution: provider catalogue, assist key fallback, env overrides
   assert.equal(resolveCoreConfig({ coreApi: 'free' }, {}).assistApi, 'free');
   assert.equal(resolveCoreConfig({ coreApi: 'sim' }, {}).assistApi, 'sim');
 });
+
+test('DashScope WebSocket host: Beijing by default, the international region when chosen, never a plain-text remote', () => {
+  assert.equal(resolveCoreConfig({}, {}).dashscopeWsBase, 'wss://dashscope.aliyuncs.com');
+  assert.equal(resolveCoreConfig({ dashscopeWsBase: 'wss://dashscope-intl.aliyuncs.com/' }, {}).dashscopeWsBase, 'wss://dashscope-intl.aliyuncs.com');
+  assert.equal(resolveCoreConfig({}, { NEKO_DASHSCOPE_WS_BASE: 'ws://127.0.0.1:9000' }).dashscopeWsBase, 'ws://127.0.0.1:9000');
+  for (const bad of ['ws://evil.example', 'https://dashscope.aliyuncs.com', 'not a url']) {
+    assert.equal(resolveCoreConfig({ dashscopeWsBase: bad }, {}).dashscopeWsBase, 'wss://dashscope.aliyuncs.com', bad);
+  }
+});

@@ -157,6 +157,25 @@ export interface ResolvedCoreConfig {
   roles: Record<AssistRole, ModelEndpoint>;
   isFreeVersion: boolean;
   enableCustomApi: boolean;
+  /**
+   * DashScope's WebSocket host for its TTS services (Qwen realtime TTS, CosyVoice): the Beijing region by default,
+   * `wss://dashscope-intl.aliyuncs.com` for international accounts (their keys only work there).
+   */
+  dashscopeWsBase: string;
+}
+
+export const DASHSCOPE_WS_BASE = 'wss://dashscope.aliyuncs.com';
+
+/** The key travels with every connection: only `wss://`, or plain `ws://` to this machine, is accepted. */
+function safeWsBase(value: string): string {
+  try {
+    const url = new URL(value);
+    const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+    if (url.protocol === 'wss:' || (url.protocol === 'ws:' && loopback)) return `${url.protocol}//${url.host}`;
+  } catch {
+    // not a URL: the default
+  }
+  return DASHSCOPE_WS_BASE;
 }
 
 export function resolveCoreConfig(file: CoreConfigFile, env: NodeJS.ProcessEnv = process.env): ResolvedCoreConfig {
@@ -196,5 +215,6 @@ export function resolveCoreConfig(file: CoreConfigFile, env: NodeJS.ProcessEnv =
     roles,
     isFreeVersion: core.isFree === true,
     enableCustomApi,
+    dashscopeWsBase: safeWsBase(pick('NEKO_DASHSCOPE_WS_BASE', 'dashscopeWsBase', DASHSCOPE_WS_BASE)),
   };
 }
