@@ -19,7 +19,11 @@ export default defineConfig({
     emptyOutDir: true,
     assetsDir: 'assets',
     target: 'es2022',
-    rollupOptions: { input: pages },
+    rollupOptions: {
+      input: pages,
+      // The Opus decoder's optional ML speech enhancement (several MB of weights) is never enabled here.
+      external: ['@wasm-audio-decoders/opus-ml'],
+    },
   },
   server: {
     proxy: {

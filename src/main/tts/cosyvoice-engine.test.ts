@@ -29,7 +29,7 @@ let owners = 0;
 function pipelineWith(engine: ConstructorParameters<typeof TtsPipeline>[0]['engine']): TtsPipeline {
   return new TtsPipeline({ engine, resampler: new PooledSpeechResampler(pool, `cosy-${++owners}`) });
 }
-const cosy = () => new CosyVoiceEngine({ apiKey: 'sk-dash', voice: 'cosyvoice-v3-neko-abc', url: server.url });
+const cosy = () => new CosyVoiceEngine({ apiKey: 'sk-dash', voice: 'cosyvoice-v3.5-plus-neko-abc', url: server.url });
 
 /** Decodes an Ogg/Opus stream with opus-tools' opusdec: PCM16 48 kHz mono. Throws on a broken stream. */
 function decodeOggOpus(ogg: Buffer): Buffer {
@@ -54,7 +54,7 @@ test('run-task with the cloned voice and Opus 48 kHz, text as continue-task, fin
   assert.equal(run!.payload.model, COSYVOICE_MODEL);
   assert.deepEqual(
     { task: run!.payload.task, function: run!.payload.function, voice: run!.payload.parameters.voice, format: run!.payload.parameters.format, rate: run!.payload.parameters.sample_rate },
-    { task: 'tts', function: 'SpeechSynthesizer', voice: 'cosyvoice-v3-neko-abc', format: 'opus', rate: 48_000 },
+    { task: 'tts', function: 'SpeechSynthesizer', voice: 'cosyvoice-v3.5-plus-neko-abc', format: 'opus', rate: 48_000 },
   );
   assert.ok(task.messages.every((m) => m.header.task_id === run!.header.task_id), 'one task id for the whole reply');
   assert.equal(rest.at(-1)!.header.action, 'finish-task');

@@ -1,4 +1,5 @@
 import { SAMPLE_RATE, audioContext } from './context';
+import { OggOpusStream, isOgg } from './ogg-opus-stream';
 
 /**
  * How far ahead of "now" the first chunk of a burst is scheduled. Later chunks are queued back to back after
@@ -22,20 +23,29 @@ export interface PlayerStats {
   /** Seconds cut short or never played because their speech was interrupted. */
   droppedSeconds: number;
   interruptions: number;
-  /** Chunks in a format this player does not decode (Ogg/Opus), skipped instead of played as noise. */
+  /** Ogg/Opus frames received (decoded, then scheduled like PCM). */
+  oggChunks: number;
+  /** Frames that could not be decoded, skipped instead of played as noise. */
   skippedChunks: number;
 }
 
 /**
- * Plays the server's speech: 48 kHz PCM16 mono chunks (each announced by an `audio_chunk` header with its
- * speech id) scheduled as AudioBuffers back to back, through an analyser that drives the avatar's mouth.
+ * Plays the server's speech: 48 kHz PCM16 mono chunks, or an Ogg/Opus page stream (each chunk announced by an
+ * `audio_chunk` header with its speech id), scheduled as AudioBuffers back to back, through an analyser that
+ * drives the avatar's mouth.
  */
 export class PcmPlayer {
-  readonly stats: PlayerStats = { chunks: 0, scheduledSeconds: 0, droppedSeconds: 0, interruptions: 0, skippedChunks: 0 };
+  readonly stats: PlayerStats = { chunks: 0, scheduledSeconds: 0, droppedSeconds: 0, interruptions: 0, oggChunks: 0, skippedChunks: 0 };
+  private readonly ogg = new OggOpusStream(
+    (speechId, samples) => this.schedule(speechId, samples),
+    () => this.stats.skippedChunks++,
+  );
   private graph?: { ctx: AudioContext; analyser: AnalyserNode; samples: Float32Array<ArrayBuffer> };
   private readonly playing: Scheduled[] = [];
   private readonly dropped: string[] = [];
   private nextStart = 0;
+  /** The speech whose frames are Ogg/Opus (set by its first page). */
+  private oggSpeech?: string;
 
   /** Built on the first chunk: audio only arrives after the user clicked or typed, so the context may start. */
   private ensureGraph() {
@@ -63,16 +73,30 @@ export class PcmPlayer {
       this.stats.droppedSeconds += data.byteLength / 2 / SAMPLE_RATE;
       return;
     }
-    if (isOgg(data)) {
-      this.stats.skippedChunks++;
+    if (isOgg(data) || this.oggSpeech === speechId) {
+      // Later pages of the stream do not start with a page boundary the server promised; the speech id tells.
+      this.oggSpeech = speechId;
+      this.stats.oggChunks++;
+      this.ogg.push(speechId, data);
       return;
     }
     const pcm = new Int16Array(data, 0, data.byteLength >> 1);
-    if (pcm.length === 0) return;
+    const samples = new Float32Array(pcm.length);
+    for (let i = 0; i < pcm.length; i++) samples[i] = pcm[i]! / 32768;
+    this.schedule(speechId, samples);
+  }
+
+  /** Resolves once every Ogg/Opus frame received so far is decoded and scheduled. */
+  decoded(): Promise<void> {
+    return this.ogg.idle();
+  }
+
+  private schedule(speechId: string, samples: Float32Array): void {
+    // Decoding is asynchronous: the speech may have been interrupted meanwhile.
+    if (samples.length === 0 || this.dropped.includes(speechId)) return;
     const { ctx, analyser } = this.ensureGraph();
-    const buffer = ctx.createBuffer(1, pcm.length, SAMPLE_RATE);
-    const out = buffer.getChannelData(0);
-    for (let i = 0; i < pcm.length; i++) out[i] = pcm[i]! / 32768;
+    const buffer = ctx.createBuffer(1, samples.length, SAMPLE_RATE);
+    buffer.copyToChannel(samples as Float32Array<ArrayBuffer>, 0);
     const now = ctx.currentTime;
     // A new burst waits a little (the jitter lead); a continuing one goes straight after what is queued.
     const start = this.nextStart > now ? this.nextStart : now + JITTER_LEAD_SECONDS;
@@ -135,10 +159,4 @@ export class PcmPlayer {
     this.nextStart = this.playing.reduce((end, item) => Math.max(end, item.end), 0);
     return stopped;
   }
-}
-
-function isOgg(data: ArrayBuffer): boolean {
-  if (data.byteLength < 4) return false;
-  const b = new Uint8Array(data, 0, 4);
-  return b[0] === 0x4f && b[1] === 0x67 && b[2] === 0x67 && b[3] === 0x53; // "OggS"
 }
