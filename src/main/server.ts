@@ -6,6 +6,7 @@ import { agentRoutes } from './routes/agent.js';
 import { characterRoutes } from './routes/characters.js';
 import { configRoutes } from './routes/config.js';
 import { memoryRoutes } from './routes/memory.js';
+import { memoryBrowserRoutes } from './routes/memory-browser.js';
 import { pageRoutes } from './routes/pages.js';
 import { voiceCloneRoutes } from './routes/voice-clone.js';
 import { live2dRoutes } from './routes/live2d.js';
@@ -29,6 +30,7 @@ export async function buildMainServer(ctx: MainContext): Promise<FastifyInstance
   await app.register(async (scope) => characterRoutes(scope, ctx), { prefix: '/api/characters' });
   await app.register(async (scope) => voiceCloneRoutes(scope, ctx), { prefix: '/api/characters' });
   await app.register(async (scope) => memoryRoutes(scope, ctx), { prefix: '/api/memory' });
+  await app.register(async (scope) => memoryBrowserRoutes(scope, ctx), { prefix: '/api/memory/browser' });
   await app.register(async (scope) => agentRoutes(scope, ctx), { prefix: '/api/agent' });
   await app.register(async (scope) => live2dRoutes(scope, ctx), { prefix: '/api/live2d' });
   await app.register(async (scope) => vrmRoutes(scope, ctx), { prefix: '/api/model/vrm' });

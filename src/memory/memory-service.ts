@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { HistoryItem, IngestTurn } from '../shared/protocol/memory.js';
+import type { HistoryItem, IngestTurn, RecentItem } from '../shared/protocol/memory.js';
 import { ALL_RESERVED_FIELDS, CHARACTERS_KEY, MASTER_KEY, NAME_FIELD } from '../shared/config/characters.js';
 import { readJsonFile } from '../shared/config/json-file.js';
 import type { ConfigStore } from '../shared/config/store.js';
@@ -14,10 +14,11 @@ import { Maintenance } from './maintenance.js';
 import { NO_HISTORY_TEXT, newDialogText, recentHistoryText, searchText, type Names } from './prompt-text.js';
 import { recall, type RecallItem } from './search/recall.js';
 import { DenseIndex } from './search/dense-index.js';
-import type { NewTurn, StoredTurn, TimeRange } from './store/memory-db.js';
+import type { NewTurn, StoredFact, StoredTurn, TimeRange } from './store/memory-db.js';
 import { MemoryDbs } from './store/memory-dbs.js';
 import { isWindowSummary, messageText } from './window/langchain-messages.js';
 import { RecentWindows } from './window/recent-window.js';
+import { windowItems } from './window/window-items.js';
 
 export type HistoryRoute = 'cache' | 'process' | 'renew';
 
@@ -140,8 +141,28 @@ export class MemoryService {
     return recall(this.dbs.get(character), query, { ...opts, denseSeqs });
   }
 
-  history(character: string, range: TimeRange, limit: number, beforeId?: string): HistoryItem[] | undefined {
-    return this.dbs.get(character).history(range, limit, beforeId)?.map(historyItem);
+  /** A page of history, optionally only turns containing every one of `words` (the memory browser's search). */
+  history(character: string, range: TimeRange, limit: number, beforeId?: string, words: readonly string[] = []): HistoryItem[] | undefined {
+    // A character without a database has no history: answer without creating one.
+    if (!this.dbs.exists(character)) return beforeId === undefined ? [] : undefined;
+    return this.dbs.get(character).history(range, limit, beforeId, words)?.map(historyItem);
+  }
+
+  /** The recent window, structured (the memo of older messages first, then the newest messages). */
+  recentWindow(character: string): RecentItem[] {
+    return windowItems(this.windows.read(character), this.names(character));
+  }
+
+  /** Corrects a fact's value; undefined when the character has no fact with that id. */
+  async editFact(character: string, id: string, value: string): Promise<StoredFact | undefined> {
+    if (!this.dbs.exists(character)) return undefined;
+    return this.queue.run(character, () => this.dbs.get(character).editFact(id, value));
+  }
+
+  /** Forgets a fact; false when the character has no fact with that id. */
+  async forgetFact(character: string, id: string): Promise<boolean> {
+    if (!this.dbs.exists(character)) return false;
+    return this.queue.run(character, () => this.dbs.get(character).forgetFact(id));
   }
 
   /** Edits one item everywhere: database, full-text index, and the recent window when the turn is there. */

@@ -1,8 +1,9 @@
 import type { z } from 'zod';
 import { isNekoHealth, type HealthBody } from '../../shared/health.js';
 import {
-  CharacterFilesResultSchema, encodeHistory, HistoryResultSchema,
-  type CharacterFilesResult, type HistoryMessage, type HistoryResult,
+  CharacterFilesResultSchema, encodeHistory, FactChangeResultSchema, FactsResultSchema, HistoryPageSchema, HistoryResultSchema,
+  ItemChangeResultSchema, RecentWindowSchema,
+  type CharacterFilesResult, type HistoryMessage, type HistoryPage, type HistoryResult, type RecentWindow,
 } from '../../shared/protocol/memory.js';
 
 /** The memory service could not be reached (down, restarting, or too slow). */
@@ -114,5 +115,37 @@ export class MemoryClient {
 
   deleteCharacter(name: string): Promise<CharacterFilesResult> {
     return this.json(CharacterFilesResultSchema, 'DELETE', `/characters/${encodeURIComponent(name)}`);
+  }
+
+  // The memory browser's calls (the structured API), forwarded by main's /api/memory/browser routes.
+
+  history(character: string, query: { from?: string; to?: string; before_id?: string; limit?: number; q?: string }): Promise<HistoryPage> {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') params.set(k, String(v));
+    return this.json(HistoryPageSchema, 'GET', `/history/${encodeURIComponent(character)}?${params}`);
+  }
+
+  editItem(character: string, id: string, text: string) {
+    return this.json(ItemChangeResultSchema, 'PATCH', `/history/${encodeURIComponent(character)}/${encodeURIComponent(id)}`, { text });
+  }
+
+  forgetItem(character: string, id: string) {
+    return this.json(ItemChangeResultSchema, 'DELETE', `/history/${encodeURIComponent(character)}/${encodeURIComponent(id)}`);
+  }
+
+  recentWindow(character: string): Promise<RecentWindow> {
+    return this.json(RecentWindowSchema, 'GET', `/recent/${encodeURIComponent(character)}`);
+  }
+
+  facts(character: string) {
+    return this.json(FactsResultSchema, 'GET', `/facts/${encodeURIComponent(character)}`);
+  }
+
+  editFact(character: string, id: string, value: string) {
+    return this.json(FactChangeResultSchema, 'PATCH', `/facts/${encodeURIComponent(character)}/${encodeURIComponent(id)}`, { value });
+  }
+
+  forgetFact(character: string, id: string) {
+    return this.json(FactChangeResultSchema, 'DELETE', `/facts/${encodeURIComponent(character)}/${encodeURIComponent(id)}`);
   }
 }

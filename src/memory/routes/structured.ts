@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import {
-  EditItemBodySchema, FactBodySchema, HistoryQuerySchema, IngestBodySchema, RecallQuerySchema,
-  type HistoryPage, type RecallResult,
+  EditFactBodySchema, EditItemBodySchema, FactBodySchema, HistoryQuerySchema, IngestBodySchema, RecallQuerySchema,
+  type HistoryPage, type RecallResult, type RecentWindow,
 } from '../../shared/protocol/memory.js';
 import type { MemoryService } from '../memory-service.js';
 import { characterParam, memoryApiError } from './character-param.js';
@@ -16,7 +16,7 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 
 const ms = (iso: string | undefined) => (iso === undefined ? undefined : Date.parse(iso));
 
-/** neko's structured memory API: ingest, recall, browse, edit and forget (issue 6). */
+/** neko's structured memory API: ingest, recall, browse and search, edit and forget turns and facts, the recent window. */
 export async function structuredRoutes(app: FastifyInstance, opts: { service: MemoryService }): Promise<void> {
   const { service } = opts;
 
@@ -43,7 +43,8 @@ export async function structuredRoutes(app: FastifyInstance, opts: { service: Me
   app.get('/history/:name', async (req): Promise<HistoryPage> => {
     const name = known(req.params);
     const q = parse(HistoryQuerySchema, req.query, 'query');
-    const items = service.history(name, { from: ms(q.from), to: ms(q.to) }, q.limit, q.before_id);
+    const words = q.q ? q.q.split(/\s+/u).filter(Boolean) : [];
+    const items = service.history(name, { from: ms(q.from), to: ms(q.to) }, q.limit, q.before_id, words);
     if (!items) throw memoryApiError(404, `no item with id "${q.before_id}"`);
     return { items, next_before_id: items.length === q.limit ? items[0]!.id : null };
   });
@@ -65,7 +66,25 @@ export async function structuredRoutes(app: FastifyInstance, opts: { service: Me
     return { status: 'forgotten' as const, id, kind };
   });
 
+  app.get('/recent/:name', async (req): Promise<RecentWindow> => ({ items: service.recentWindow(known(req.params)) }));
+
   app.get('/facts/:name', async (req) => ({ facts: service.facts(known(req.params)) }));
+
+  app.patch('/facts/:name/:id', async (req) => {
+    const name = known(req.params);
+    const { id } = req.params as { id: string };
+    const body = parse(EditFactBodySchema, req.body, 'body');
+    const fact = await service.editFact(name, id, body.value);
+    if (!fact) throw memoryApiError(404, `no fact with id "${id}"`);
+    return { status: 'updated' as const, id, fact };
+  });
+
+  app.delete('/facts/:name/:id', async (req) => {
+    const name = known(req.params);
+    const { id } = req.params as { id: string };
+    if (!(await service.forgetFact(name, id))) throw memoryApiError(404, `no fact with id "${id}"`);
+    return { status: 'forgotten' as const, id };
+  });
 
   app.post('/facts/:name', async (req) => {
     const name = known(req.params);

@@ -86,6 +86,14 @@ function stemSpellings(term: string): string[] {
   return [...out];
 }
 
+/**
+ * Case- and width-insensitive form of a text for substring search in the history browser (NFKC folds full-width
+ * letters, lower-casing covers every script, not just ASCII as SQLite's own lower() does).
+ */
+export function foldForSearch(text: string): string {
+  return text.normalize('NFKC').toLowerCase();
+}
+
 /** Finite bounds for SQL BETWEEN; an absent bound means "any". */
 function bounds(range: TimeRange = {}): [number, number] {
   return [range.from ?? Number.MIN_SAFE_INTEGER, range.to ?? Number.MAX_SAFE_INTEGER];
@@ -95,6 +103,7 @@ function bounds(range: TimeRange = {}): [number, number] {
 function prepareStatements(db: Database.Database) {
   // A per-connection view of the index's vocabulary: how many turns contain a term, in microseconds.
   db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.turns_vocab USING fts5vocab(main, 'turns_fts', 'row')");
+  db.function('neko_fold', { deterministic: true }, (text: unknown) => (typeof text === 'string' ? foldForSearch(text) : text));
   return {
     termDocs: db.prepare<[string], { doc: number }>('SELECT doc FROM temp.turns_vocab WHERE term = ?'),
     insertTurn: db.prepare<[string, string, string, string, number, string, string]>(
@@ -120,6 +129,12 @@ function prepareStatements(db: Database.Database) {
     sessionTurns: db.prepare<[string], StoredTurn>(`SELECT ${TURN_COLUMNS} FROM turns WHERE session_id = ? ORDER BY ts, seq`),
     historyPage: db.prepare<[number, number, number, number, number], StoredTurn>(
       `SELECT ${TURN_COLUMNS} FROM turns WHERE ts BETWEEN ? AND ? AND (ts, seq) < (?, ?) ORDER BY ts DESC, seq DESC LIMIT ?`,
+    ),
+    // Every word of the search (a JSON array, already folded) must occur in the turn's text or speaker.
+    historySearchPage: db.prepare<[number, number, number, number, string, number], StoredTurn>(
+      `SELECT ${TURN_COLUMNS} FROM turns t WHERE ts BETWEEN ? AND ? AND (ts, seq) < (?, ?)
+       AND NOT EXISTS (SELECT 1 FROM json_each(?) w WHERE instr(neko_fold(t.text || ' ' || t.speaker), w.value) = 0)
+       ORDER BY ts DESC, seq DESC LIMIT ?`,
     ),
     turnsInRange: db.prepare<[number, number, number], StoredTurn>(
       `SELECT ${TURN_COLUMNS} FROM turns WHERE ts BETWEEN ? AND ? ORDER BY ts DESC, seq DESC LIMIT ?`,
@@ -322,10 +337,11 @@ export class MemoryDb {
   }
 
   /**
-   * A page of history in time order: the latest `limit` turns within the range, older than `beforeId` when given.
+   * A page of history in time order: the latest `limit` turns within the range, older than `beforeId` when given,
+   * and, when `words` are given, containing every one of them (case-insensitive substring, any script).
    * Returns undefined when `beforeId` is not a stored turn.
    */
-  history(range: TimeRange, limit: number, beforeId?: string): StoredTurn[] | undefined {
+  history(range: TimeRange, limit: number, beforeId?: string, words: readonly string[] = []): StoredTurn[] | undefined {
     const [from, to] = bounds(range);
     let cursor: [number, number] = [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
     if (beforeId !== undefined) {
@@ -333,7 +349,11 @@ export class MemoryDb {
       if (!anchor) return undefined;
       cursor = [anchor.ts, anchor.seq];
     }
-    return this.s.historyPage.all(from, to, ...cursor, limit).reverse();
+    const folded = words.map(foldForSearch).filter(Boolean);
+    const page = folded.length > 0
+      ? this.s.historySearchPage.all(from, to, ...cursor, JSON.stringify(folded), limit)
+      : this.s.historyPage.all(from, to, ...cursor, limit);
+    return page.reverse();
   }
 
   /** Newest turns within a range (time-only questions such as "what did we talk about yesterday"). */
@@ -413,6 +433,29 @@ export class MemoryDb {
 
   factBySeq(seq: number): StoredFact | undefined {
     return this.s.factBySeq.get(seq);
+  }
+
+  /** Replaces a fact's value (the user's correction, dated now so an older extraction never undoes it). */
+  editFact(id: string, value: string, ts = Date.now()): StoredFact | undefined {
+    return this.db.transaction(() => {
+      const fact = this.fact(id);
+      if (!fact) return undefined;
+      this.s.updateFact.run(value, ts, fact.seq);
+      this.s.unindexFact.run(fact.seq);
+      this.s.indexFact.run(fact.seq, indexText(`${fact.subject} ${fact.key} ${value}`));
+      return { ...fact, value, ts };
+    })();
+  }
+
+  /** Removes a fact (and its index entry); false when no fact has that id. */
+  forgetFact(id: string): boolean {
+    return this.db.transaction(() => {
+      const fact = this.fact(id);
+      if (!fact) return false;
+      this.s.unindexFact.run(fact.seq);
+      this.s.deleteFact.run(fact.seq);
+      return true;
+    })();
   }
 
   searchFacts(match: string, limit: number): FtsHit[] {

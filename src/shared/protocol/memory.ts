@@ -80,6 +80,8 @@ export const HistoryQuerySchema = z.object({
   to: isoTime.optional(),
   before_id: z.string().min(1).max(200).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
+  /** Words that must all occur in a turn (case-insensitive substring): the memory browser's search. */
+  q: z.string().trim().max(500).optional(),
 });
 export const HistoryItemSchema = z.object({
   id: z.string(),
@@ -98,3 +100,33 @@ export const EditItemBodySchema = z.object({ text: z.string().max(100_000) });
 export const ItemChangeResultSchema = z.object({ status: z.enum(['updated', 'forgotten']), id: z.string(), kind: z.enum(['turn', 'summary', 'fact']) });
 
 export const FactBodySchema = z.object({ subject: z.string().min(1).max(100), key: z.string().min(1).max(200), value: z.string().max(10_000) });
+
+/** A stored fact as the memory service answers it (`ts`: epoch milliseconds of the observation or the edit). */
+export const StoredFactSchema = z.object({
+  id: z.string(),
+  subject: z.string(),
+  key: z.string(),
+  value: z.string(),
+  ts: z.number(),
+  source: z.string(),
+});
+export const FactsResultSchema = z.object({ facts: z.array(StoredFactSchema) });
+export const EditFactBodySchema = z.object({ value: z.string().max(10_000) });
+export const FactChangeResultSchema = z.object({ status: z.enum(['updated', 'forgotten']), id: z.string() });
+
+/**
+ * One message of the character's recent window (what the next conversation starts from), structured for the
+ * memory browser: `summary` is the compressed memo of older messages; `id` links a message to its history turn.
+ */
+export const RecentItemSchema = z.object({
+  position: z.number().int(),
+  kind: z.enum(['summary', 'message']),
+  role: z.enum(['user', 'assistant', 'system']),
+  speaker: z.string(),
+  text: z.string(),
+  id: z.string().nullable(),
+  timestamp: z.string().nullable(),
+});
+export type RecentItem = z.infer<typeof RecentItemSchema>;
+export const RecentWindowSchema = z.object({ items: z.array(RecentItemSchema) });
+export type RecentWindow = z.infer<typeof RecentWindowSchema>;

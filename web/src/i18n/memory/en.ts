@@ -1,0 +1,81 @@
+/** The memory browser's English strings. Every other language file of this area has the same keys (the type checks it). */
+const en = {
+  memory: {
+    open: 'Memory browser',
+    title: 'Memory',
+    pageTitle: '{{name}} · Memory',
+    backToChat: 'Back to chat',
+    character: 'Character',
+    recent: {
+      heading: 'Recent memory',
+      hint: 'What {{name}} keeps in mind for the next conversation. Older talk is folded into a summary.',
+      summary: 'Summary of earlier conversations',
+      empty: 'Nothing yet: this fills up as you talk.',
+    },
+    review: {
+      heading: 'Memory review',
+      label: 'Tidy up the recent memory after each conversation',
+      hint: 'A model rereads the recent memory and removes mistakes and repetition. Turn it off to keep it exactly as it was said.',
+    },
+    facts: {
+      heading: 'Long-term facts',
+      hint: 'Lasting things learned about you and the character (names, likes, plans).',
+      empty: 'No facts yet. They are collected after conversations when fact extraction is on.',
+      editFact: 'Edit the fact "{{key}}" about {{subject}}',
+      forgetFact: 'Forget the fact "{{key}}" about {{subject}}',
+      valueLabel: 'New value of "{{key}}" about {{subject}}',
+    },
+    history: {
+      heading: 'History',
+      searchLabel: 'Search the history',
+      searchPlaceholder: 'Words to look for…',
+      from: 'From',
+      to: 'To',
+      search: 'Search',
+      clear: 'Clear',
+      loadMore: 'Load older',
+      loading: 'Loading…',
+      failed: 'The history could not be loaded.',
+      empty: 'No conversations remembered yet.',
+      noMatches: 'Nothing matches this search.',
+      shown: 'Shown: {{n}}, newest first',
+      matches: 'Matches for “{{query}}”: {{n}}',
+      today: 'Today',
+      yesterday: 'Yesterday',
+      badRange: 'The start date is after the end date.',
+    },
+    actions: {
+      edit: 'Edit',
+      forget: 'Forget',
+      save: 'Save',
+      cancel: 'Cancel',
+      editLabel: 'Edit the text',
+      editItem: 'Edit the message from {{speaker}} at {{time}}',
+      forgetItem: 'Forget the message from {{speaker}} at {{time}}',
+    },
+    confirm: {
+      title: 'Forget this message?',
+      factTitle: 'Forget this fact?',
+      message: '{{name}} will no longer remember it. This cannot be undone.',
+      forget: 'Forget',
+      cancel: 'Cancel',
+    },
+    announce: {
+      saved: 'Saved.',
+      forgotten: 'Forgotten.',
+      reviewOn: 'Memory review turned on.',
+      reviewOff: 'Memory review turned off.',
+    },
+    errors: {
+      unavailable: 'The memory service is not reachable right now. Trying again…',
+      unknownCharacter: 'There is no character called “{{name}}”.',
+      notFound: 'This item no longer exists; it may have been forgotten elsewhere.',
+      failed: 'Something went wrong: {{error}}',
+      noCharacters: 'There are no characters yet. Create one in the settings.',
+      retry: 'Try again',
+    },
+  },
+} as const;
+
+export default en;
+export type Strings = typeof en;
