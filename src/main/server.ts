@@ -15,6 +15,7 @@ import { emotionRoutes } from './routes/emotion.js';
 import { systemRoutes } from './routes/system.js';
 import { registerChatSocket } from './ws/chat-socket.js';
 import { proactiveRoutes } from './routes/proactive.js';
+import { providerCheckRoutes } from './routes/provider-check.js';
 
 /**
  * 32 MiB: the largest WebSocket frame the socket accepts. Frames above the chat socket's own 16 MiB limit
@@ -27,6 +28,7 @@ export async function buildMainServer(ctx: MainContext): Promise<FastifyInstance
   const app = createService('main', { log: ctx.log, env: ctx.env });
   await app.register(websocket, { options: { maxPayload: MAX_WS_PAYLOAD } });
   await app.register(async (scope) => configRoutes(scope, ctx), { prefix: '/api/config' });
+  await app.register(async (scope) => providerCheckRoutes(scope, ctx), { prefix: '/api/config' });
   await app.register(async (scope) => characterRoutes(scope, ctx), { prefix: '/api/characters' });
   await app.register(async (scope) => voiceCloneRoutes(scope, ctx), { prefix: '/api/characters' });
   await app.register(async (scope) => memoryRoutes(scope, ctx), { prefix: '/api/memory' });

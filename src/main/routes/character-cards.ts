@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { upsertFromCard } from '../../shared/config/characters.js';
+import { applySystemPrompt, CHARACTERS_KEY, upsertFromCard } from '../../shared/config/characters.js';
 import { badRequest } from '../../shared/errors.js';
 import type { AvatarDirs } from '../avatar/page-model.js';
 import { listCharacterCards, saveCardToModelFolder } from '../cards/character-cards.js';
 import type { MainContext } from '../context.js';
+import { refusePageName } from './character-names.js';
 import { memoryReloadSoon } from './memory-calls.js';
 import { objectBody } from './request-body.js';
 
@@ -22,8 +23,10 @@ export async function characterCardRoutes(app: FastifyInstance, ctx: MainContext
 
   app.post('/character-card/save', async (req) => {
     const body = objectBody(req.body);
-    const { doc, name } = upsertFromCard(ctx.config.characters(), cardData(body), body.character_card_name);
-    ctx.config.saveCharacters(doc);
+    const data = cardData(body);
+    const { doc, name } = upsertFromCard(ctx.config.characters(), data, body.character_card_name);
+    if (!Object.hasOwn(ctx.config.characters()[CHARACTERS_KEY], name)) refusePageName(name);
+    ctx.config.saveCharacters(applySystemPrompt(doc, name, data));
     memoryReloadSoon(ctx);
     return { success: true, character_card_name: name };
   });

@@ -1,5 +1,6 @@
 import { requireCharacter, validName, type CharactersDocument } from '../../shared/config/characters.js';
 import { badRequest } from '../../shared/errors.js';
+import { NAMED_PAGES } from './pages.js';
 
 // What must never reach a file name or a memory-service URL, whatever characters.json says.
 const PATH_LIKE = /[\u0000-\u001f\u007f-\u009f/\\]|^\.|\.\./;
@@ -16,4 +17,15 @@ export function characterFromPath(doc: CharactersDocument, raw: string, missingM
   }
   requireCharacter(doc, raw, missingMessage);
   return raw;
+}
+
+/**
+ * New names (create, rename, card import) must not be one of the page paths: `/{name}` would open that page
+ * instead of the character. Existing characters keep working through the REST API whatever their name.
+ */
+export function refusePageName(raw: unknown, field = '档案名'): void {
+  const name = typeof raw === 'string' ? raw.trim() : '';
+  if (name && Object.hasOwn(NAMED_PAGES, name)) {
+    throw badRequest(`${field}不能是 "${name}"：/${name} 是设置页面的地址 (this name is reserved for a page)`, 'RESERVED_NAME');
+  }
 }

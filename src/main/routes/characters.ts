@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import {
-  addCharacter, bindAvatar, CHARACTERS_KEY, CURRENT_KEY, deleteCharacter, flattenDocument, MICROPHONE_KEY, renameCharacter, replaceMaster,
+  addCharacter, applySystemPrompt, bindAvatar, CHARACTERS_KEY, CURRENT_KEY, deleteCharacter, flattenDocument, MICROPHONE_KEY, renameCharacter, replaceMaster,
   replacePersona, setCurrentCharacter, setLighting, setMicrophone, setVoiceId,
 } from '../../shared/config/characters.js';
 import { badRequest } from '../../shared/errors.js';
@@ -8,7 +8,7 @@ import { avatarDirs, currentLive2dModel } from '../avatar/page-model.js';
 import type { MainContext } from '../context.js';
 import { catgirlSwitchedNotice } from '../session/page-notices.js';
 import { characterCardRoutes } from './character-cards.js';
-import { characterFromPath } from './character-names.js';
+import { characterFromPath, refusePageName } from './character-names.js';
 import { characterVoiceRoutes, checkVoiceId, restartSessionAfterVoiceChange } from './character-voices.js';
 import { memoryReloadSoon, requiredMemoryCall } from './memory-calls.js';
 import { objectBody } from './request-body.js';
@@ -62,6 +62,7 @@ export async function characterRoutes(app: FastifyInstance, ctx: MainContext): P
     const doc = ctx.config.characters();
     const oldName = characterFromPath(doc, req.params.name, '原猫娘不存在');
     const { doc: next, newName } = renameCharacter(doc, oldName, objectBody(req.body).new_name);
+    if (newName !== oldName) refusePageName(newName, '新档案名');
     if (newName === oldName) return { success: true };
     if (ctx.sessions.isVoiceActive(oldName)) throw badRequest('语音状态下无法修改角色名称，请先结束语音对话后再修改');
     // Memory first: if it cannot follow, nothing changes and the history stays attached to the old name.
@@ -103,8 +104,10 @@ export async function characterRoutes(app: FastifyInstance, ctx: MainContext): P
   });
 
   app.post('/catgirl', async (req) => {
-    const { doc } = addCharacter(ctx.config.characters(), objectBody(req.body));
-    ctx.config.saveCharacters(doc);
+    const body = objectBody(req.body);
+    refusePageName(body['档案名']);
+    const { doc, name } = addCharacter(ctx.config.characters(), body);
+    ctx.config.saveCharacters(applySystemPrompt(doc, name, body));
     memoryReloadSoon(ctx);
     return { success: true };
   });
@@ -114,13 +117,13 @@ export async function characterRoutes(app: FastifyInstance, ctx: MainContext): P
     const name = characterFromPath(doc, req.params.name);
     const body = objectBody(req.body);
     const replaced = replacePersona(doc, name, body);
-    let next = replaced.doc;
+    let next = applySystemPrompt(replaced.doc, name, body);
     let voiceChanged = false;
     if ('voice_id' in body) ({ doc: next, changed: voiceChanged } = setVoiceId(next, name, checkVoiceId(ctx, body.voice_id)));
     ctx.config.saveCharacters(next);
     memoryReloadSoon(ctx);
     const restarted = voiceChanged ? await restartSessionAfterVoiceChange(ctx, name) : false;
-    return { success: true, voice_id_changed: voiceChanged, session_restarted: restarted, ignored_reserved_fields: replaced.ignoredReservedFields };
+    return { success: true, voice_id_changed: voiceChanged, session_restarted: restarted, ignored_reserved_fields: replaced.ignoredReservedFields.filter((f) => f !== 'system_prompt') };
   });
 
   app.delete<{ Params: { name: string } }>('/catgirl/:name', async (req) => {

@@ -358,6 +358,24 @@ export function setVoiceId(doc: CharactersDocument, name: string, voiceId: strin
   return { doc: next, changed: true };
 }
 
+/** Longest system prompt stored; real prompts are a few thousand characters. */
+const MAX_SYSTEM_PROMPT = 50_000;
+
+/**
+ * `system_prompt` in a create/edit/card body (neko's settings page edits it; the original had no route for it):
+ * a string replaces `_reserved.system_prompt` ("" = the language's default). Absent: unchanged.
+ */
+export function applySystemPrompt(doc: CharactersDocument, name: string, body: Record<string, unknown>): CharactersDocument {
+  if (!('system_prompt' in body) || body.system_prompt === undefined || body.system_prompt === null) return doc;
+  const prompt = body.system_prompt;
+  if (typeof prompt !== 'string') throw badRequest('system_prompt 必须是字符串');
+  if (prompt.length > MAX_SYSTEM_PROMPT) throw badRequest(`system_prompt 过长 (at most ${MAX_SYSTEM_PROMPT} characters)`);
+  requireCharacter(doc, name);
+  const next = clone(doc);
+  next[CHARACTERS_KEY][name]!._reserved!.system_prompt = prompt;
+  return next;
+}
+
 export function clearVoiceIds(doc: CharactersDocument, only?: (voiceId: string) => boolean): { doc: CharactersDocument; cleared: string[] } {
   const next = clone(doc);
   const cleared: string[] = [];

@@ -1,5 +1,6 @@
 import workletUrl from './capture-worklet.ts?worker&url';
 import { audioContext } from './context';
+import { storedMicrophone } from './microphone-choice';
 
 export type MicErrorKind = 'denied' | 'unavailable';
 
@@ -34,11 +35,13 @@ export class MicCapture {
   async start(deviceId?: string): Promise<void> {
     if (this.stream) return;
     const ctx = audioContext();
+    // The settings page's choice, preferred but not required: an unplugged device falls back to the default.
+    const chosen = deviceId ? undefined : await storedMicrophone();
     let stream: MediaStream;
     try {
       stream = await navigator.mediaDevices.getUserMedia({
         audio: {
-          ...(deviceId ? { deviceId: { exact: deviceId } } : {}),
+          ...(deviceId ? { deviceId: { exact: deviceId } } : chosen ? { deviceId: { ideal: chosen } } : {}),
           channelCount: 1,
           echoCancellation: true,
           noiseSuppression: true,
