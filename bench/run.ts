@@ -1,6 +1,7 @@
 // `npm run bench`: runs every benchmark and prints one table of figures.
 import { chatLatencyBench } from './chat-latency.js';
 import { agentBench } from './agent.js';
+import { browserBench } from './browser.js';
 import { coldStartBench } from './cold-start.js';
 import { memoryBench } from './memory.js';
 import { monitorBench } from './monitor.js';
@@ -16,6 +17,7 @@ const benches: Array<[string, () => Promise<Figure[]>]> = [
   ['memory', memoryBench],
   ['tts and voice input', ttsBench],
   ['monitor', monitorBench],
+  ['page in the browser', browserBench],
 ];
 const only = process.argv.slice(2);
 const figures: Figure[] = [];
