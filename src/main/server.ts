@@ -10,6 +10,7 @@ import { memoryBrowserRoutes } from './routes/memory-browser.js';
 import { pageRoutes } from './routes/pages.js';
 import { voiceCloneRoutes } from './routes/voice-clone.js';
 import { live2dRoutes } from './routes/live2d.js';
+import { cubismRuntimeRoutes } from './routes/cubism-runtime.js';
 import { vrmRoutes } from './routes/vrm.js';
 import { emotionRoutes } from './routes/emotion.js';
 import { systemRoutes } from './routes/system.js';
@@ -35,6 +36,7 @@ export async function buildMainServer(ctx: MainContext): Promise<FastifyInstance
   await app.register(async (scope) => memoryBrowserRoutes(scope, ctx), { prefix: '/api/memory/browser' });
   await app.register(async (scope) => agentRoutes(scope, ctx), { prefix: '/api/agent' });
   await app.register(async (scope) => live2dRoutes(scope, ctx), { prefix: '/api/live2d' });
+  await app.register(async (scope) => cubismRuntimeRoutes(scope, ctx), { prefix: '/api/live2d' });
   await app.register(async (scope) => vrmRoutes(scope, ctx), { prefix: '/api/model/vrm' });
   await app.register(
     async (scope) =>

@@ -6,6 +6,8 @@ import type { SessionState } from './session-state';
 
 export interface DebugSources {
   avatar: () => Avatar;
+  /** Which model was asked for, and why the built-in avatar stands in, if it does. */
+  avatarInfo?: () => Record<string, unknown>;
   player: PcmPlayer;
   controller: ChatController;
   session: SessionState;
@@ -20,7 +22,7 @@ export function installDebugHook(src: DebugSources): void {
   const view = {
     get avatar() {
       const a = src.avatar();
-      return { kind: a.kind, ...a.state };
+      return { kind: a.kind, ...a.state, ...src.avatarInfo?.() };
     },
     get audio() {
       const ctx = existingAudioContext();

@@ -3,7 +3,7 @@ import { isOfflineDemo, loadCharacters, loadConfigStatus, type CharactersDocumen
 import { mouthFromLevel } from './audio/lip-sync';
 import { PcmPlayer } from './audio/player';
 import { unlockAudioOnGesture } from './audio/context';
-import { DefaultAvatar } from './avatar/default-avatar';
+import { AvatarStage } from './avatar/avatar-stage';
 import { ChatController } from './chat-controller';
 import { installDebugHook } from './debug-hook';
 import { EmotionFollower } from './emotion';
@@ -29,12 +29,9 @@ unlockAudioOnGesture();
 
 // The character first: nothing else is needed to show someone on screen.
 const timings: { avatarVisibleMs?: number } = {};
-const stage = byId('avatar-stage');
-const avatar = new DefaultAvatar(t('app.title'));
-void avatar.mount(byId('avatar-mount')).then(() => {
-  timings.avatarVisibleMs = Math.round(performance.now());
-  stage.dataset.avatar = 'ready';
-});
+// Which avatar (built-in, VRM or Live2D) is decided once the character is known, below.
+const avatars = new AvatarStage(byId('avatar-stage'), byId('avatar-mount'));
+avatars.onFirstVisible = () => (timings.avatarVisibleMs = Math.round(performance.now()));
 
 const session = new SessionState();
 const player = new PcmPlayer();
@@ -45,7 +42,7 @@ const switcher = new CharacterSwitcher(byId<HTMLSelectElement>('character-select
 const micButton = new MicButton(byId<HTMLButtonElement>('mic-button'));
 const screenButton = new ToggleButton(byId<HTMLButtonElement>('screen-button'), 'controls.screenStart', 'controls.screenStop');
 const resetButton = byId<HTMLButtonElement>('reset-button');
-const emotion = new EmotionFollower(() => avatar);
+const emotion = new EmotionFollower(() => avatars.current);
 session.subscribe((view) => badge.show(view));
 
 const doc: CharactersDocument | undefined = await loadCharacters().catch((err: Error) => {
@@ -70,18 +67,22 @@ const controller = new ChatController(character, {
   messages,
   toasts,
   emotion,
-  onCharacter: showCharacter,
+  onCharacter: (name) => {
+    showCharacter(name);
+    void avatars.show(name);
+  },
   onVoice: (on) => micButton.setOn(on),
   onScreen: (on) => screenButton.setOn(on),
 });
 
 let labelledExpression = '';
 function updateAvatarLabel(): void {
-  labelledExpression = avatar.state.expression;
-  avatar.setLabel(t('avatar.label', { name: controller.character, expression: t(`avatar.expression.${labelledExpression}`) }));
+  labelledExpression = avatars.current.state.expression;
+  avatars.setLabel(t('avatar.label', { name: controller.character, expression: t(`avatar.expression.${labelledExpression}`) }));
 }
 
 showCharacter(character);
+void avatars.show(character);
 micButton.setOn(false);
 screenButton.setOn(false);
 micButton.onToggle(() => void controller.toggleVoice());
@@ -102,14 +103,14 @@ onLanguageChanged(() => {
 
 // One loop drives what follows the sound: the mouth from what is heard, the mic ring from what is said.
 const followSound = () => {
-  avatar.setMouthOpen(mouthFromLevel(player.level()));
+  avatars.current.setMouthOpen(mouthFromLevel(player.level()));
   micButton.setLevel(controller.mic.level);
-  if (avatar.state.expression !== labelledExpression) updateAvatarLabel();
+  if (avatars.current.state.expression !== labelledExpression) updateAvatarLabel();
   requestAnimationFrame(followSound);
 };
 requestAnimationFrame(followSound);
 
-installDebugHook({ avatar: () => avatar, player, controller, session, timings });
+installDebugHook({ avatar: () => avatars.current, avatarInfo: () => avatars.info, player, controller, session, timings });
 controller.start();
 
 loadConfigStatus()
