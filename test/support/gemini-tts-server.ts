@@ -27,6 +27,8 @@ export interface GeminiTtsServer {
   baseUrl: string;
   requests: GeminiRequest[];
   failWith: number | 'no-audio' | null;
+  /** When set, any other key is refused the way Google refuses it. */
+  validKey: string | null;
   /** "Synthesis" time before the answer, per request index (default 0). */
   delayMs: (index: number) => number;
   close(): Promise<void>;
@@ -35,7 +37,7 @@ export interface GeminiTtsServer {
 const STATUS: Record<number, string> = { 400: 'INVALID_ARGUMENT', 403: 'PERMISSION_DENIED', 429: 'RESOURCE_EXHAUSTED', 500: 'INTERNAL', 503: 'UNAVAILABLE' };
 
 export async function startGeminiTtsServer(): Promise<GeminiTtsServer> {
-  const state: GeminiTtsServer = { baseUrl: '', requests: [], failWith: null, delayMs: () => 0, close: async () => undefined };
+  const state: GeminiTtsServer = { baseUrl: '', requests: [], failWith: null, validKey: null, delayMs: () => 0, close: async () => undefined };
   const server = createServer((req, res) => {
     void (async () => {
       const json = (status: number, value: unknown) => res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8' }).end(JSON.stringify(value));
@@ -47,6 +49,15 @@ export async function startGeminiTtsServer(): Promise<GeminiTtsServer> {
       const index = state.requests.push(record) - 1;
       if (typeof state.failWith === 'number') return fail(state.failWith, 'scripted failure');
       if (!record.apiKey) return fail(403, 'Method doesn\'t allow unregistered callers');
+      // Google answers a wrong key with 400 INVALID_ARGUMENT and the reason in an ErrorInfo detail.
+      if (state.validKey && record.apiKey !== state.validKey) {
+        return json(400, {
+          error: {
+            code: 400, message: 'API key not valid. Please pass a valid API key.', status: 'INVALID_ARGUMENT',
+            details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com', metadata: { service: 'generativelanguage.googleapis.com' } }],
+          },
+        });
+      }
       const text = body.contents?.[0]?.parts?.map((p) => p.text ?? '').join('') ?? '';
       const config = body.generationConfig;
       if (!text || !config?.responseModalities?.includes('AUDIO') || !config.speechConfig?.voiceConfig?.prebuiltVoiceConfig?.voiceName) {

@@ -53,9 +53,13 @@ export class TtsEngineError extends Error {
   }
 }
 
-/** HTTP status of a failed TTS request → status code the page understands. */
+/**
+ * HTTP status of a failed TTS request → status code the page understands. Google answers a wrong key with
+ * 400 INVALID_ARGUMENT and the reason `API_KEY_INVALID` in the body, not with 401.
+ */
 export function ttsErrorForHttpStatus(engine: string, status: number, body: string): TtsEngineError {
-  const code: TtsErrorCode = status === 401 || status === 403 ? 'API_KEY_REJECTED' : status === 429 ? 'API_RATE_LIMIT' : status === 402 ? 'API_ARREARS' : 'TTS_CONNECTION_FAILED';
+  const keyRefused = status === 401 || status === 403 || (status === 400 && body.includes('API_KEY_INVALID'));
+  const code: TtsErrorCode = keyRefused ? 'API_KEY_REJECTED' : status === 429 ? 'API_RATE_LIMIT' : status === 402 ? 'API_ARREARS' : 'TTS_CONNECTION_FAILED';
   return new TtsEngineError(code, `${engine} answered HTTP ${status}: ${body.slice(0, 200)}`);
 }
 

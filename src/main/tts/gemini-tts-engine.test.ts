@@ -111,6 +111,32 @@ test('failures map to status codes: 500 → TTS_CONNECTION_FAILED, 403 → API_K
   }
 });
 
+test('a wrong key: Google\'s 400 INVALID_ARGUMENT with reason API_KEY_INVALID → API_KEY_REJECTED; other 400s stay TTS_CONNECTION_FAILED', async () => {
+  server.validKey = 'AIza-right';
+  try {
+    let tts = pipelineWith(gemini());
+    let rec = captureSpeech(tts);
+    tts.push('k', 'Wrong key.');
+    tts.end('k');
+    await tts.whenIdle();
+    assert.deepEqual(rec.errors.map((e) => e.code), ['API_KEY_REJECTED']);
+    assert.match(rec.errors[0]!.message, /HTTP 400/);
+    await tts.close();
+
+    server.failWith = 400;
+    tts = pipelineWith(new GeminiTtsEngine({ apiKey: 'AIza-right', baseUrl: server.baseUrl }));
+    rec = captureSpeech(tts);
+    tts.push('b', 'Bad request.');
+    tts.end('b');
+    await tts.whenIdle();
+    assert.deepEqual(rec.errors.map((e) => e.code), ['TTS_CONNECTION_FAILED']);
+    await tts.close();
+  } finally {
+    server.validKey = null;
+    server.failWith = null;
+  }
+});
+
 test('FallbackTts: a Gemini error hands the reply to espeak-ng, reported once as TTS_CONNECTION_FAILED', async () => {
   server.failWith = 500;
   const tts = pipelineWith(new FallbackTts(gemini(), new EspeakEngine()));
