@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Logger } from '../shared/log.js';
 import type { AnalyzeRequest } from '../shared/protocol/zmq.js';
 import { taskResultPayload, type AgentEventSink, type ResultChannel } from './events.js';
@@ -50,6 +51,8 @@ export class TaskPipeline {
     computer_use: new Slots(CONCURRENCY.computer_use),
   };
   private readonly analyses = new Map<string, Promise<void>>();
+  /** Per character, the user texts last analysed: each user turn is analysed once (agent.md §2.5 step 1). */
+  private readonly lastUserTurns = new Map<string, string>();
   private readonly closing = new AbortController();
 
   constructor(private readonly deps: PipelineDeps) {}
@@ -61,6 +64,13 @@ export class TaskPipeline {
       return Promise.resolve();
     }
     const key = req.lanlan_name;
+    // The turn that reports a result (and any other reply with no new user words) must not plan the same request again.
+    const userTurns = userFingerprint(req);
+    if (!userTurns || this.lastUserTurns.get(key) === userTurns) {
+      this.deps.log.info({ event: 'analyze_skipped', lanlan_name: key }, 'analyze request skipped: no new user turn');
+      return Promise.resolve();
+    }
+    this.lastUserTurns.set(key, userTurns);
     const previous = this.analyses.get(key) ?? Promise.resolve();
     const next = previous.then(() => this.analyze(req));
     const tracked = next.finally(() => {
@@ -208,6 +218,12 @@ export class TaskPipeline {
   close(): void {
     this.closing.abort(new Error('agent stopped'));
   }
+}
+
+/** SHA-256 of the request's user texts, or '' when it has none. */
+function userFingerprint(req: AnalyzeRequest): string {
+  const texts = req.messages.filter((m) => m.role === 'user').map((m) => String(m.content ?? m.text ?? '').trim()).filter(Boolean);
+  return texts.length ? createHash('sha256').update(JSON.stringify(texts)).digest('hex') : '';
 }
 
 function rejectOnAbort(signal: AbortSignal): Promise<never> {

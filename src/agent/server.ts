@@ -3,6 +3,7 @@ import { createService } from '../shared/http/service.js';
 import type { Logger } from '../shared/log.js';
 import type { AgentService } from './agent-service.js';
 import type { AgentModel } from './model/agent-model.js';
+import { mcpServerRoutes } from './routes/mcp-server-routes.js';
 import { runRoutes } from './routes/run-routes.js';
 import { stateRoutes } from './routes/state-routes.js';
 import { taskRoutes } from './routes/task-routes.js';
@@ -26,5 +27,6 @@ export async function buildAgentServer(ctx: AgentServerContext): Promise<Fastify
   await app.register(async (scope) => stateRoutes(scope, ctx.agent));
   await app.register(async (scope) => taskRoutes(scope, ctx.agent));
   await app.register(async (scope) => runRoutes(scope, ctx.agent, ctx.model));
+  await app.register(async (scope) => mcpServerRoutes(scope, ctx.agent.deps.mcp));
   return app;
 }

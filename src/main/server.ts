@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { createService } from '../shared/http/service.js';
 import type { MainContext } from './context.js';
 import { agentRoutes } from './routes/agent.js';
+import { agentMcpRoutes } from './routes/agent-mcp.js';
+import { agentOverviewRoutes } from './routes/agent-overview.js';
 import { characterRoutes } from './routes/characters.js';
 import { configRoutes } from './routes/config.js';
 import { memoryRoutes } from './routes/memory.js';
@@ -35,6 +37,8 @@ export async function buildMainServer(ctx: MainContext): Promise<FastifyInstance
   await app.register(async (scope) => memoryRoutes(scope, ctx), { prefix: '/api/memory' });
   await app.register(async (scope) => memoryBrowserRoutes(scope, ctx), { prefix: '/api/memory/browser' });
   await app.register(async (scope) => agentRoutes(scope, ctx), { prefix: '/api/agent' });
+  await app.register(async (scope) => agentMcpRoutes(scope, ctx), { prefix: '/api/agent' });
+  await app.register(async (scope) => agentOverviewRoutes(scope, ctx), { prefix: '/api/agent' });
   await app.register(async (scope) => live2dRoutes(scope, ctx), { prefix: '/api/live2d' });
   await app.register(async (scope) => cubismRuntimeRoutes(scope, ctx), { prefix: '/api/live2d' });
   await app.register(async (scope) => vrmRoutes(scope, ctx), { prefix: '/api/model/vrm' });

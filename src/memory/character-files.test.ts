@@ -94,3 +94,30 @@ test('names are validated and deletion never follows symlinks out of the folder'
   }
   assert.equal(statusOf(() => renameCharacterFiles(dir, 'a', 'a')), 400);
 });
+
+test('quarantined copies follow a rename and go with a delete; another character’s are untouched', () => {
+  const stamp = '.corrupt-2026-11-27T10-00-00-000Z';
+  const dir = folder({
+    'recent_a.json': '[]', [`recent_a.json${stamp}`]: 'bad window', [`recent_a.json${stamp}-1`]: 'bad again',
+    [`settings_a.json${stamp}`]: 'bad settings', [`a.sqlite${stamp}`]: 'bad db', [`a.sqlite-wal${stamp}`]: 'bad wal',
+    [`recent_ab.json${stamp}`]: 'other character', 'recent_a.json.corrupt-later': 'not a quarantine name',
+    [`recent_b.json${stamp}-7`]: 'b’s own old copy',
+  });
+  const { files } = renameCharacterFiles(dir, 'a', 'b');
+  assert.deepEqual(files, [
+    'recent_b.json', `b.sqlite-wal${stamp}`, `b.sqlite${stamp}`, `recent_b.json${stamp}`, `recent_b.json${stamp}-1`, `settings_b.json${stamp}`,
+  ]);
+  assert.equal(readFileSync(join(dir, `recent_b.json${stamp}-1`), 'utf8'), 'bad again');
+  assert.equal(readFileSync(join(dir, `b.sqlite-wal${stamp}`), 'utf8'), 'bad wal');
+  assert.equal(readFileSync(join(dir, `recent_b.json${stamp}-7`), 'utf8'), 'b’s own old copy', 'an old copy of b does not block, and is kept');
+  assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('recent_a.') || f.startsWith('a.') || f.startsWith('settings_a')), ['recent_a.json.corrupt-later']);
+
+  // A quarantined copy with exactly a planned target's name blocks the rename (409, nothing moved).
+  writeFileSync(join(dir, `recent_c.json${stamp}-1`), 'c’s copy');
+  const before = readdirSync(dir).sort();
+  assert.equal(statusOf(() => renameCharacterFiles(dir, 'b', 'c')), 409);
+  assert.deepEqual(readdirSync(dir).sort(), before);
+
+  assert.equal(deleteCharacterFiles(dir, 'b').files.length, 7);
+  assert.deepEqual(readdirSync(dir).sort(), ['recent_a.json.corrupt-later', `recent_ab.json${stamp}`, `recent_c.json${stamp}-1`].sort());
+});

@@ -1,4 +1,4 @@
-import { closeSync, lstatSync, openSync, readSync, renameSync, rmSync, type Stats } from 'node:fs';
+import { closeSync, lstatSync, openSync, readdirSync, readSync, renameSync, rmSync, type Stats } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import { NameError, validateCharacterName } from '../shared/config/names.js';
 
@@ -38,6 +38,18 @@ export function characterArtefactNames(name: string): ArtefactName[] {
   ];
 }
 
+/**
+ * The artefacts that neko moves aside as `<entry>.corrupt-<timestamp>` when they are unreadable (the recent
+ * window, the settings file, neko's database and its side files; see quarantineFile in shared/config/json-file).
+ * Those copies are the character's data too: they follow a rename and go with a delete.
+ */
+function quarantinable(name: string): Set<string> {
+  return new Set([`recent_${name}.json`, `settings_${name}.json`, `${name}.sqlite`, ...SQLITE_SIDECARS.map((s) => `${name}.sqlite${s}`)]);
+}
+
+/** The suffix quarantineFile appends: `.corrupt-` + the ISO time with `:` and `.` as `-`, and `-<n>` on a clash. */
+const QUARANTINE_SUFFIX = /\.corrupt-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z(?:-\d+)?$/;
+
 /** Every SQLite main database starts with this; WAL, SHM and journal files never do. */
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 
@@ -69,7 +81,8 @@ export interface CharacterFilesOutcome {
   files: string[];
 }
 
-function validName(raw: unknown, field: string): string {
+/** A character name, validated like everywhere else (400 CharacterFilesError otherwise). */
+export function validName(raw: unknown, field: string): string {
   try {
     return validateCharacterName(raw, field);
   } catch (err) {
@@ -97,22 +110,54 @@ function lstatOrUndefined(path: string): Stats | undefined {
   }
 }
 
-/** The artefacts of `name` that exist, with their paths. Symlinks are listed as themselves, never followed. */
-function existingArtefacts(folder: string, name: string): Array<{ index: number; entry: string; path: string; stat: Stats }> {
-  const found = [];
-  for (const [index, { entry, sidecar }] of characterArtefactNames(name).entries()) {
+interface FoundArtefact {
+  /** Position in characterArtefactNames: the same position of another name is this artefact's counterpart. */
+  index: number;
+  entry: string;
+  path: string;
+  stat: Stats;
+  /** '' for the artefact itself, `.corrupt-<timestamp>` for a quarantined copy of it. */
+  suffix: string;
+}
+
+/**
+ * The artefacts of `name` that exist, with their paths, followed by the quarantined copies of them (sorted by
+ * name). Symlinks are listed as themselves, never followed.
+ */
+function existingArtefacts(folder: string, name: string): FoundArtefact[] {
+  const found: FoundArtefact[] = [];
+  const names = characterArtefactNames(name);
+  for (const [index, { entry, sidecar }] of names.entries()) {
     const path = inside(folder, entry);
     const stat = lstatOrUndefined(path);
     if (!stat) continue;
     if (sidecar && stat.isFile() && isSqliteDatabase(path)) continue;
-    found.push({ index, entry, path, stat });
+    found.push({ index, entry, path, stat, suffix: '' });
+  }
+  let entries: string[];
+  try {
+    entries = readdirSync(folder).sort();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return found;
+    throw err;
+  }
+  const bases = quarantinable(name);
+  for (const entry of entries) {
+    const suffix = QUARANTINE_SUFFIX.exec(entry)?.[0];
+    if (!suffix) continue;
+    const base = entry.slice(0, -suffix.length);
+    if (!bases.has(base)) continue;
+    const path = inside(folder, entry);
+    const stat = lstatOrUndefined(path);
+    if (stat) found.push({ index: names.findIndex((n) => n.entry === base), entry, path, stat, suffix });
   }
   return found;
 }
 
 /**
- * Moves every artefact of `oldName` to the same artefact name of `newName`. Refuses (409, nothing moved) when any
- * artefact of `newName` exists; if a move fails midway, the ones already moved are moved back.
+ * Moves every artefact of `oldName` (and its quarantined copies) to the same artefact name of `newName`. Refuses
+ * (409, nothing moved) when any artefact of `newName` exists and there is something to move; if a move fails
+ * midway, the ones already moved are moved back.
  */
 export function renameCharacterFiles(
   folder: string,
@@ -128,21 +173,26 @@ export function renameCharacterFiles(
   // Artefact lists have the same shape for every name, so the i-th old artefact becomes the i-th new one.
   const targets = characterArtefactNames(newName);
   const sources = existingArtefacts(folder, oldName);
+  // Nothing left under the old name: already renamed (the original page's second call after neko's character
+  // rename), or never had memory. Nothing to move, so nothing to refuse either.
+  if (sources.length === 0) return { files: [] };
   const plan = sources.map((s) => {
-    const targetEntry = targets[s.index]!.entry;
+    const targetEntry = `${targets[s.index]!.entry}${s.suffix}`;
     return { ...s, targetEntry, target: inside(folder, targetEntry) };
   });
 
   // Any memory already under the new name blocks the rename: merging two characters' memories is not a rename.
   // A case-only rename on a case-insensitive file system sees its own source as "existing": that is allowed.
+  // Quarantined copies already under the new name do not block (they are not live memory) unless a planned
+  // target has exactly their name, which the check below catches.
   const sourceIds = new Set(sources.map((s) => `${s.stat.dev}:${s.stat.ino}`));
-  const conflicts = existingArtefacts(folder, newName).filter((t) => !sourceIds.has(`${t.stat.dev}:${t.stat.ino}`));
+  const conflicts = existingArtefacts(folder, newName).filter((t) => t.suffix === '' && !sourceIds.has(`${t.stat.dev}:${t.stat.ino}`));
   // renameSync replaces files silently, so also refuse a planned target that exists in any form (for example
   // time_indexed_b-wal being the database of a character named "b-wal" rather than a side file of "b").
   for (const step of plan) {
     const existing = lstatOrUndefined(step.target);
     if (existing && !sourceIds.has(`${existing.dev}:${existing.ino}`) && !conflicts.some((c) => c.entry === step.targetEntry)) {
-      conflicts.push({ index: step.index, entry: step.targetEntry, path: step.target, stat: existing });
+      conflicts.push({ index: step.index, entry: step.targetEntry, path: step.target, stat: existing, suffix: step.suffix });
     }
   }
   if (conflicts.length > 0) {
@@ -170,7 +220,10 @@ export function renameCharacterFiles(
   return { files: plan.map((p) => p.targetEntry) };
 }
 
-/** Removes every artefact of `name` (folders recursively; symlinks themselves, not what they point to). */
+/**
+ * Removes every artefact of `name`, quarantined copies included (folders recursively; symlinks themselves, not
+ * what they point to).
+ */
 export function deleteCharacterFiles(folder: string, raw: unknown): CharacterFilesOutcome {
   const name = validName(raw, 'name');
   const removed: string[] = [];

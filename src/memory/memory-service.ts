@@ -6,7 +6,7 @@ import { ALL_RESERVED_FIELDS, CHARACTERS_KEY, MASTER_KEY, NAME_FIELD } from '../
 import { readJsonFile } from '../shared/config/json-file.js';
 import type { ConfigStore } from '../shared/config/store.js';
 import type { Logger } from '../shared/log.js';
-import { deleteCharacterFiles, renameCharacterFiles, type CharacterFilesOutcome } from './character-files.js';
+import { deleteCharacterFiles, renameCharacterFiles, validName, type CharacterFilesOutcome } from './character-files.js';
 import { CharacterQueue } from './character-queue.js';
 import { derivedTurnId, parseInputHistory } from './input-history.js';
 import { assistModel, embeddingModel } from './llm/model-endpoints.js';
@@ -17,7 +17,8 @@ import { DenseIndex } from './search/dense-index.js';
 import type { NewTurn, StoredFact, StoredTurn, TimeRange } from './store/memory-db.js';
 import { MemoryDbs } from './store/memory-dbs.js';
 import { isWindowSummary, messageText } from './window/langchain-messages.js';
-import { RecentWindows } from './window/recent-window.js';
+import { renameInWindow } from './window/rename-names.js';
+import { RecentWindows, windowFileName } from './window/recent-window.js';
 import { windowItems } from './window/window-items.js';
 
 export type HistoryRoute = 'cache' | 'process' | 'renew';
@@ -265,16 +266,44 @@ export class MemoryService {
     return this.maintenance.cancelReview(character);
   }
 
-  /** Moves every store of the character (window, database, settings) after closing its database. */
-  renameCharacter(oldName: string, newName: string): CharacterFilesOutcome {
-    this.release(oldName);
-    this.release(newName);
-    return renameCharacterFiles(this.config.paths.memory, oldName, newName);
+  /**
+   * Moves every store of the character (window, database, settings, quarantined copies) after closing its
+   * database, then rewrites the old name inside the moved window (the original's update_catgirl_name rewrite).
+   * Runs in the queues of both names, so no /cache, edit or summary of either can interleave with the move.
+   * When nothing is left under the old name (already moved), nothing changes: calling it twice is harmless.
+   */
+  async renameCharacter(oldRaw: string, newRaw: string): Promise<CharacterFilesOutcome> {
+    const oldName = validName(oldRaw, 'old_name');
+    const newName = validName(newRaw, 'new_name');
+    return this.inQueues([oldName, newName], () => {
+      this.release(oldName);
+      this.release(newName);
+      const outcome = renameCharacterFiles(this.config.paths.memory, oldName, newName);
+      if (outcome.files.includes(windowFileName(newName))) {
+        const { messages, changed } = renameInWindow(this.windows.read(newName), oldName, newName);
+        if (changed) this.windows.write(newName, messages);
+      }
+      return outcome;
+    });
   }
 
-  deleteCharacter(name: string): CharacterFilesOutcome {
-    this.release(name);
-    return deleteCharacterFiles(this.config.paths.memory, name);
+  /** Removes every store of the character, quarantined copies included, in the character's queue. */
+  async deleteCharacter(raw: string): Promise<CharacterFilesOutcome> {
+    const name = validName(raw, 'name');
+    return this.inQueues([name], () => {
+      this.release(name);
+      return deleteCharacterFiles(this.config.paths.memory, name);
+    });
+  }
+
+  /**
+   * Runs `task` once it holds the queue of every name. Queues are taken in sorted order, so two renames in
+   * opposite directions cannot wait for each other forever.
+   */
+  private inQueues<T>(names: readonly string[], task: () => T): Promise<T> {
+    const sorted = [...new Set(names)].sort();
+    const take = (i: number): Promise<T> => (i === sorted.length ? Promise.resolve().then(task) : this.queue.run(sorted[i]!, () => take(i + 1)));
+    return take(0);
   }
 
   /** Stops background work for the character and closes its database so its files can move. */

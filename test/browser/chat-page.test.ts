@@ -197,7 +197,7 @@ test('accessible and responsive: every control is named and reachable by keyboar
   await page.locator('.bubble-user', { hasText: 'hello' }).waitFor();
   const tabStops: string[] = [];
   await page.locator('body').focus();
-  for (let i = 0; i < 12; i++) {
+  for (let i = 0; i < 16; i++) {
     await page.keyboard.press('Tab');
     tabStops.push(await page.evaluate("document.activeElement ? document.activeElement.id : ''"));
   }

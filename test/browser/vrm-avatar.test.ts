@@ -162,7 +162,8 @@ test('a VRM bound to the character is drawn, moves its mouth with the sim reply,
   assert.equal(state.kind, 'vrm');
   assert.deepEqual(state.placement, { x: 120, y: 30, scale: saved.scale.x });
   const restored = await painted(page);
-  assert.ok(Math.abs(restored.cx - moved.cx) < 10 * ratio, `same place after reload (${moved.cx} vs ${restored.cx})`);
+  // Idle sway and the look-at move her a few pixels between frames; not restored would be the 60+ px of the drag.
+  assert.ok(Math.abs(restored.cx - moved.cx) < 25 * ratio, `same place after reload (${moved.cx} vs ${restored.cx})`);
   assert.deepEqual(problems.problems, []);
   await page.close();
 });

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, statSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
-import { ROOT, startService, tempDataDir, type RunningService } from './services.js';
+import { freePorts, ROOT, startService, tempDataDir, type RunningService } from './services.js';
 
 export const CHROMIUM = process.env.NEKO_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -89,20 +89,36 @@ export class PageProblems {
 export interface Services {
   main: RunningService;
   memory: RunningService;
+  /** The agent service, when started with `{ agent: true }` (its ZeroMQ ports paired with main's). */
+  agent?: RunningService;
   dataDir: string;
   /** Kills main (as a crash would) and starts it again on the same port and data. */
   restartMain(): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** memory + main on ephemeral ports over a fresh data folder, with no API key: the `sim` answers. */
-export async function startNeko(env: Record<string, string> = {}): Promise<Services> {
+/**
+ * memory + main on ephemeral ports over a fresh data folder, with no API key: the `sim` answers. With
+ * `{ agent: true }` the agent service runs too, on fixed free ports that main's ZeroMQ sockets and proxies use.
+ */
+export async function startNeko(env: Record<string, string> = {}, opts: { agent?: boolean } = {}): Promise<Services> {
   const data = tempDataDir('neko-browser-');
   const memory = await startService('memory', { env: { NEKO_DATA_DIR: data.dir } });
-  const mainEnv = { NEKO_DATA_DIR: data.dir, NEKO_MEMORY_SERVER_PORT: String(memory.port), NEKO_LANGUAGE: 'en', ...env };
+  const agentPorts = opts.agent ? await freePorts(4) : [];
+  const agentEnv: Record<string, string> = opts.agent
+    ? {
+        NEKO_TOOL_SERVER_PORT: String(agentPorts[0]),
+        NEKO_ZMQ_SESSION_PUB_PORT: String(agentPorts[1]),
+        NEKO_ZMQ_AGENT_PUSH_PORT: String(agentPorts[2]),
+        NEKO_ZMQ_ANALYZE_PUSH_PORT: String(agentPorts[3]),
+      }
+    : {};
+  const mainEnv = { NEKO_DATA_DIR: data.dir, NEKO_MEMORY_SERVER_PORT: String(memory.port), NEKO_LANGUAGE: 'en', ...agentEnv, ...env };
   const services: Services = {
     main: await startService('main', { env: mainEnv, timeoutMs: 30_000 }),
     memory,
+    // After main: main binds the ZeroMQ sockets the agent connects to.
+    agent: opts.agent ? await startService('agent', { env: mainEnv, port: agentPorts[0], timeoutMs: 30_000 }) : undefined,
     dataDir: data.dir,
     restartMain: async () => {
       const port = services.main.port;
@@ -110,6 +126,7 @@ export async function startNeko(env: Record<string, string> = {}): Promise<Servi
       services.main = await startService('main', { env: mainEnv, port, timeoutMs: 30_000 });
     },
     stop: async () => {
+      await services.agent?.stop();
       await services.main.stop();
       await memory.stop();
       data.cleanup();

@@ -1,30 +1,55 @@
 /** Typed calls to main's REST API (shared/spec rest.md): the same routes the original page uses. */
 import type { Expression } from './avatar/avatar';
 
+/** A failed call: HTTP status (0 when main could not be reached), the server's sentence, its `code` and body. */
 export class ApiError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(readonly status: number, message: string, readonly code?: string, readonly body?: unknown) {
     super(message);
   }
 }
 
-async function request<T>(path: string, init?: RequestInit): Promise<T> {
-  const res = await fetch(path, { ...init, headers: { accept: 'application/json', ...(init?.body ? { 'content-type': 'application/json' } : {}) } });
-  const text = await res.text();
-  let data: unknown;
-  try {
-    data = text ? JSON.parse(text) : undefined;
-  } catch {
-    data = undefined;
-  }
-  if (!res.ok) {
-    const message = (data as { error?: string } | undefined)?.error ?? `${path} answered ${res.status}`;
-    throw new ApiError(res.status, message);
-  }
-  return data as T;
+/** The server's reason from an error body (`error`, else `detail`, the original's field, else `message`). */
+function reason(data: unknown, fallback: string): string {
+  const d = data as { error?: unknown; detail?: unknown; message?: unknown } | undefined;
+  for (const v of [d?.error, d?.detail, d?.message]) if (typeof v === 'string' && v) return v;
+  return fallback;
 }
 
-export const getJson = <T>(path: string): Promise<T> => request<T>(path);
-export const postJson = <T>(path: string, body: unknown): Promise<T> => request<T>(path, { method: 'POST', body: JSON.stringify(body) });
+/** One JSON call to main; every page's API module goes through here. A 4xx/5xx or no answer throws ApiError. */
+export async function callJson<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  const init: RequestInit = { method, headers: { accept: 'application/json' } };
+  if (body !== undefined) {
+    init.body = JSON.stringify(body);
+    init.headers = { ...init.headers, 'content-type': 'application/json' };
+  }
+  let res: Response;
+  try {
+    res = await fetch(path, init);
+  } catch (err) {
+    throw new ApiError(0, (err as Error).message, 'NETWORK');
+  }
+  const text = await res.text();
+  if (!res.ok) throw apiError(res.status, text, path);
+  return parseJson(text) as T;
+}
+
+/** The body as JSON, or undefined when it is empty or not JSON. */
+export function parseJson(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The ApiError for a failed answer's status and body text (also for uploads made with XMLHttpRequest). */
+export function apiError(status: number, text: string, path: string): ApiError {
+  const data = parseJson(text);
+  return new ApiError(status, reason(data, `${path} answered ${status}`), (data as { code?: string } | undefined)?.code, data);
+}
+
+export const getJson = <T>(path: string): Promise<T> => callJson<T>('GET', path);
+export const postJson = <T>(path: string, body: unknown): Promise<T> => callJson<T>('POST', path, body);
 
 /** `GET /api/characters/`: the whole characters file (keys are the original's Chinese ones). */
 export type CharactersDocument = {

@@ -4,7 +4,7 @@ import { resumeAudio } from './audio/context';
 import type { PcmPlayer } from './audio/player';
 import type { EmotionFollower } from './emotion';
 import { currentLanguage, t } from './i18n';
-import type { ServerMessage } from './protocol';
+import type { ServerMessage, ServerMessageOf } from './protocol';
 import { followCharacterInPath } from './route';
 import { ScreenShare } from './screen-share';
 import type { SessionState } from './session-state';
@@ -32,6 +32,8 @@ export interface ControllerDeps {
   onCharacter(name: string): void;
   onVoice(on: boolean): void;
   onScreen(on: boolean): void;
+  /** `agent_*` messages (status, task updates, notifications), for the agent panel. */
+  onAgentMessage?(message: ServerMessageOf<'agent_status_update' | 'agent_task_update' | 'agent_notification'>): void;
 }
 
 /**
@@ -288,9 +290,14 @@ export class ChatController {
       }
       case 'agent_notification':
         toasts.show(message.text, message.status === 'error' || message.status === 'failed' ? 'warning' : 'info');
+        this.deps.onAgentMessage?.(message);
+        break;
+      case 'agent_status_update':
+      case 'agent_task_update':
+        this.deps.onAgentMessage?.(message);
         break;
       default:
-        // pong, agent status and task updates: nothing to show on the chat page
+        // pong: nothing to show on the chat page
         break;
     }
   }

@@ -4,6 +4,7 @@ import { mouthFromLevel } from './audio/lip-sync';
 import { PcmPlayer } from './audio/player';
 import { unlockAudioOnGesture } from './audio/context';
 import { AvatarStage } from './avatar/avatar-stage';
+import { AgentPanel } from './agent-panel';
 import { ChatController } from './chat-controller';
 import { installDebugHook } from './debug-hook';
 import { EmotionFollower } from './emotion';
@@ -73,6 +74,7 @@ const controller = new ChatController(character, {
   },
   onVoice: (on) => micButton.setOn(on),
   onScreen: (on) => screenButton.setOn(on),
+  onAgentMessage: (message) => agentPanel.handle(message),
 });
 
 let labelledExpression = '';
@@ -111,6 +113,7 @@ const followSound = () => {
 requestAnimationFrame(followSound);
 
 installDebugHook({ avatar: () => avatars.current, avatarInfo: () => avatars.info, player, controller, session, timings });
+const agentPanel = new AgentPanel({ openButton: byId<HTMLButtonElement>('agent-button'), chip: byId<HTMLButtonElement>('agent-chip'), session, character: () => controller.character });
 controller.start();
 
 loadConfigStatus()

@@ -75,24 +75,13 @@ test('recent_file/save writes the LangChain shape and tells memory to cancel its
   }
 });
 
-test('update_catgirl_name renames and rewrites names; succeeds when neko’s rename already moved the file', async () => {
-  const { h, memoryDir } = await app();
-  const window = [
-    { type: 'ai', data: { content: '[old]: hi, old说：喵', name: 'old', type: 'ai' } },
-    { type: 'human', speaker: 'old', data: { content: [{ type: 'text', text: 'old:' }], type: 'human' } },
-  ];
-  writeFileSync(join(memoryDir, 'recent_old.json'), JSON.stringify(window));
-  assert.deepEqual((await h.inject({ method: 'POST', url: '/api/memory/update_catgirl_name', payload: { old_name: 'old', new_name: 'new' } })).body, { success: true });
-  assert.ok(!existsSync(join(memoryDir, 'recent_old.json')));
-  const renamed = JSON.parse(readFileSync(join(memoryDir, 'recent_new.json'), 'utf8'));
-  assert.equal(renamed[0].data.content, '[new]: hi, new说：喵');
-  assert.equal(renamed[0].data.name, 'new');
-  assert.equal(renamed[1].speaker, 'new');
-  // The page calls this after POST /api/characters/catgirl/old/rename, which already moved every memory file.
-  const again = await h.inject({ method: 'POST', url: '/api/memory/update_catgirl_name', payload: { old_name: 'old', new_name: 'new' } });
-  assert.deepEqual(again.body, { success: true });
-  assert.deepEqual(JSON.parse(readFileSync(join(memoryDir, 'recent_new.json'), 'utf8')), renamed, 'idempotent');
-  assert.equal((await h.inject({ method: 'POST', url: '/api/memory/update_catgirl_name', payload: { old_name: 'ghost', new_name: 'spirit' } })).status, 404);
+test('update_catgirl_name is forwarded to memory (which moves and rewrites, see test/memory-rename-serialized); 503 when it is down', async () => {
+  const { h, memoryDir } = await app('http://127.0.0.1:9'); // nothing listens there
+  writeFileSync(join(memoryDir, 'recent_old.json'), '[]');
+  const down = await h.inject({ method: 'POST', url: '/api/memory/update_catgirl_name', payload: { old_name: 'old', new_name: 'new' } });
+  assert.equal(down.status, 503);
+  assert.match(down.body.detail, /记忆服务不可用/);
+  assert.ok(existsSync(join(memoryDir, 'recent_old.json')) && !existsSync(join(memoryDir, 'recent_new.json')), 'main touched no file');
   assert.equal((await h.inject({ method: 'POST', url: '/api/memory/update_catgirl_name', payload: { old_name: 'a' } })).body.detail, '缺少必要参数');
   assert.match((await h.inject({ method: 'POST', url: '/api/memory/update_catgirl_name', payload: { old_name: '../x', new_name: 'y' } })).body.detail, /^旧名称无效/);
   assert.match((await h.inject({ method: 'POST', url: '/api/memory/update_catgirl_name', payload: { old_name: 'new', new_name: 'a/b' } })).body.detail, /^新名称无效/);

@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { existsSync, readdirSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { ZodError } from 'zod';
 import { resolve, sep } from 'node:path';
 import { writeJsonAtomic } from '../../shared/config/json-file.js';
 import { NameError, validateCharacterName } from '../../shared/config/names.js';
 import { ApiError } from '../../shared/errors.js';
 import { lcMessage, LcTypeSchema, type LcMessage } from '../../shared/protocol/langchain-messages.js';
+import { MemoryRequestError, MemoryUnavailableError } from '../bridges/memory-client.js';
 import type { MainContext } from '../context.js';
 import { objectBody } from './request-body.js';
 
@@ -36,30 +38,6 @@ function characterOf(filename: string): string {
     if (err instanceof NameError) throw httpError(400, err.message);
     throw err;
   }
-}
-
-/** The original's rename rewrite: exact-name fields, and "<old>:"-style mentions inside string content. */
-function renameInWindow(items: unknown[], oldName: string, newName: string): unknown[] {
-  const fields = ['speaker', 'author', 'name', 'character', 'role'];
-  const patterns = [`${oldName}说：`, `${oldName}说:`, `${oldName}:`, `${oldName}->`, `[${oldName}]`];
-  const swapFields = (o: Record<string, unknown>) => {
-    for (const f of fields) if (o[f] === oldName) o[f] = newName;
-  };
-  for (const item of items) {
-    if (typeof item !== 'object' || item === null) continue;
-    const record = item as Record<string, unknown>;
-    swapFields(record);
-    const data = record.data;
-    if (typeof data !== 'object' || data === null) continue;
-    const d = data as Record<string, unknown>;
-    swapFields(d);
-    if (typeof d.content === 'string') {
-      let content = d.content;
-      for (const p of patterns) content = content.split(p).join(p.replace(oldName, newName));
-      d.content = content;
-    }
-  }
-  return items;
 }
 
 /** `/api/memory/*` (rest.md §5): the recent-window files, hand edits, rename, and the review switch. */
@@ -105,24 +83,25 @@ export async function memoryRoutes(app: FastifyInstance, ctx: MainContext): Prom
     if (typeof oldName !== 'string' || typeof newName !== 'string' || !oldName || !newName) throw httpError(400, '缺少必要参数');
     if (!MEMORY_NAME.test(oldName)) throw httpError(400, `旧名称无效: ${oldName}`);
     if (!MEMORY_NAME.test(newName)) throw httpError(400, `新名称无效: ${newName}`);
-    const oldPath = safeRecentFile(memoryDir(), `recent_${oldName}.json`);
-    const newPath = safeRecentFile(memoryDir(), `recent_${newName}.json`);
-    if (existsSync(oldPath)) {
-      renameSync(oldPath, newPath);
-    } else if (!existsSync(newPath)) {
+    // The memory service moves the files and rewrites the names inside the window in the queues of both names,
+    // so none of its own appends can interleave (main touching the files itself could lose one). Everything of
+    // the character moves, not only recent_<old>.json; an existing recent_<new>.json is refused (409), never
+    // overwritten. When neko's character rename already moved everything, nothing moves and this succeeds.
+    let moved: string[];
+    try {
+      moved = (await ctx.memory.renameCharacter(oldName, newName)).files;
+    } catch (err) {
+      if (err instanceof MemoryUnavailableError) {
+        const message = '记忆服务不可用，未重命名记忆文件，请稍后再试 (memory service unavailable: nothing was changed)';
+        throw new ApiError(503, message, 'MEMORY_UNAVAILABLE', { detail: message });
+      }
+      if (err instanceof MemoryRequestError && err.status >= 400 && err.status < 500) throw httpError(err.status, `重命名记忆失败: ${err.message}`);
+      if (err instanceof MemoryRequestError || err instanceof ZodError) throw httpError(502, `记忆服务重命名失败: ${(err as Error).message}`);
+      throw err;
+    }
+    if (moved.length === 0 && !existsSync(safeRecentFile(memoryDir(), `recent_${newName}.json`))) {
       throw httpError(404, `记忆文件不存在: recent_${oldName}.json`);
     }
-    // Reaching here without recent_<old> means neko's character rename already moved it (with every other
-    // memory file): the call is then just the in-file rewrite, which is idempotent.
-    let items: unknown;
-    try {
-      items = JSON.parse(readFileSync(newPath, 'utf8'));
-    } catch (err) {
-      // The file moved; an unreadable one is left as it is for the memory service to quarantine on next use.
-      ctx.log.warn({ file: newPath, err: (err as Error).message }, 'renamed recent file is not valid JSON; names inside not rewritten');
-      return { success: true };
-    }
-    if (Array.isArray(items)) writeJsonAtomic(newPath, renameInWindow(items, oldName, newName));
     return { success: true };
   });
 

@@ -2,40 +2,15 @@
 import type {
   BrowserChange, BrowserFacts, BrowserHistoryPage, BrowserRecent,
 } from '../../../src/shared/protocol/memory-browser';
-import { ApiError } from '../api';
+import { ApiError, callJson } from '../api';
 
 export type { BrowserFact, BrowserHistoryPage } from '../../../src/shared/protocol/memory-browser';
 export type { HistoryItem, RecentItem } from '../../../src/shared/protocol/memory';
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(path, {
-      method,
-      headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch (err) {
-    // main itself is unreachable: the same situation for the page as memory being down.
-    throw new ApiError(0, (err as Error).message);
-  }
-  const text = await res.text();
-  let data: unknown;
-  try {
-    data = text ? JSON.parse(text) : undefined;
-  } catch {
-    data = undefined;
-  }
-  if (!res.ok) throw new BrowserApiError(res.status, (data as { error?: string } | undefined)?.error ?? `${path} answered ${res.status}`, (data as { code?: string } | undefined)?.code);
-  return data as T;
-}
+const call = callJson;
 
 /** A failed call, with main's error code (MEMORY_UNAVAILABLE, UNKNOWN_CHARACTER, NOT_FOUND, …). */
-export class BrowserApiError extends ApiError {
-  constructor(status: number, message: string, readonly code?: string) {
-    super(status, message);
-  }
-}
+export { ApiError as BrowserApiError };
 
 /** The memory service (or main) cannot be reached right now: worth trying again later. */
 export function isUnavailable(err: unknown): boolean {

@@ -1,51 +1,14 @@
 /** JSON and upload calls for the settings page; failures become ApiError with the server's own sentence. */
-import { ApiError } from '../api';
+import { ApiError, apiError, callJson, parseJson } from '../api';
 
-export { ApiError };
-
-/** The server's reason from an error body (`error`, else `detail`, else `message`), or a generic one. */
-function reason(data: unknown, fallback: string): string {
-  const d = data as { error?: unknown; detail?: unknown; message?: unknown } | undefined;
-  for (const v of [d?.error, d?.detail, d?.message]) if (typeof v === 'string' && v) return v;
-  return fallback;
-}
+export { ApiError, ApiError as CodedError };
 
 /** The machine code of an error body, if any (`code`). */
 export function errorCode(err: unknown): string | undefined {
-  return err instanceof CodedError ? err.code : undefined;
+  return err instanceof ApiError ? err.code : undefined;
 }
 
-export class CodedError extends ApiError {
-  constructor(status: number, message: string, readonly code?: string, readonly body?: unknown) {
-    super(status, message);
-  }
-}
-
-function parse(text: string): unknown {
-  try {
-    return text ? JSON.parse(text) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-export async function send<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
-  const init: RequestInit = { method, headers: { accept: 'application/json' } };
-  if (body !== undefined) {
-    init.body = JSON.stringify(body);
-    init.headers = { ...init.headers, 'content-type': 'application/json' };
-  }
-  let res: Response;
-  try {
-    res = await fetch(path, init);
-  } catch (err) {
-    throw new CodedError(0, (err as Error).message, 'NETWORK');
-  }
-  const data = parse(await res.text());
-  if (!res.ok) throw new CodedError(res.status, reason(data, `HTTP ${res.status}`), (data as { code?: string } | undefined)?.code, data);
-  return data as T;
-}
-
+export const send = callJson;
 export const get = <T>(path: string) => send<T>('GET', path);
 export const post = <T>(path: string, body: unknown) => send<T>('POST', path, body);
 export const put = <T>(path: string, body: unknown) => send<T>('PUT', path, body);
@@ -67,11 +30,10 @@ export function upload<T>(path: string, form: FormData, onProgress: (fraction: n
       if (e.lengthComputable) onProgress(e.loaded / e.total);
     });
     xhr.addEventListener('load', () => {
-      const data = parse(xhr.responseText);
-      if (xhr.status >= 200 && xhr.status < 300) resolve(data as T);
-      else reject(new CodedError(xhr.status, reason(data, `HTTP ${xhr.status}`), (data as { code?: string } | undefined)?.code, data));
+      if (xhr.status >= 200 && xhr.status < 300) resolve(parseJson(xhr.responseText) as T);
+      else reject(apiError(xhr.status, xhr.responseText, path));
     });
-    xhr.addEventListener('error', () => reject(new CodedError(0, 'network error', 'NETWORK')));
+    xhr.addEventListener('error', () => reject(new ApiError(0, 'network error', 'NETWORK')));
     xhr.send(form);
   });
 }

@@ -8,22 +8,15 @@ import { ConnectionTest } from './connection-test';
 import { get, post } from './http';
 import { card, sectionHeader, type SettingsSection } from './section';
 import { SecretField } from './secret-field';
+import { ASSIST_KEY_FIELDS as SHARED_ASSIST_KEY_FIELDS } from '../../../src/shared/config/core-config';
 
 type ProviderInfo = { key: string; name: string; description: string };
 type CoreApiView = Record<string, unknown>;
 
 /** Providers that work without a key (the offline demo, the free tier, a model server on this machine). */
 const KEYLESS = new Set(['sim', 'free', 'local']);
-/** Text providers with their own key field in core_config.json (rest.md §3.8, plus Kimi). */
-const ASSIST_KEY_FIELDS: Record<string, string> = {
-  qwen: 'assistApiKeyQwen',
-  openai: 'assistApiKeyOpenai',
-  glm: 'assistApiKeyGlm',
-  step: 'assistApiKeyStep',
-  silicon: 'assistApiKeySilicon',
-  gemini: 'assistApiKeyGemini',
-  kimi: 'assistApiKeyKimi',
-};
+/** Text providers with their own key field in core_config.json (rest.md §3.8, plus Kimi): the server's own table. */
+const ASSIST_KEY_FIELDS: Readonly<Record<string, string>> = SHARED_ASSIST_KEY_FIELDS;
 /** Custom endpoint roles: the conversation one first and open, the others folded. */
 const OTHER_ROLES = ['summary', 'correction', 'emotion', 'vision', 'agent', 'omni', 'tts', 'stt'] as const;
 type Role = 'conversation' | (typeof OTHER_ROLES)[number];

@@ -1,0 +1,1 @@
+export { AgentPanel, type AgentMessage, type AgentPanelOptions } from './agent-panel';
