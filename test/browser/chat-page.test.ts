@@ -149,6 +149,36 @@ test('screen sharing sends one JPEG data URL a second while a session runs, and 
   await page.close();
 });
 
+test('the camera sends JPEG frames as input_type camera; starting it stops screen sharing, one picture at a time', { timeout: 30_000 }, async () => {
+  const { page, problems, sent } = await openChatPage(context, `${neko.main.url}/`);
+  await waitFor('the socket to open', async () => (await nekoState(page)).socket.state === 'open', 10_000);
+  await page.fill('#message-input', 'look at me');
+  await page.press('#message-input', 'Enter');
+  await waitFor('a live session', async () => (await nekoState(page)).session.phase === 'live', 15_000);
+  assert.equal(await page.locator('#camera-button').getAttribute('aria-label'), 'Show your camera');
+  await page.click('#screen-button');
+  await page.locator('#screen-button[aria-pressed="true"]').waitFor();
+  await page.click('#camera-button');
+  await page.locator('#camera-button[aria-pressed="true"]').waitFor();
+  await page.locator('#screen-button[aria-pressed="false"]').waitFor();
+  assert.equal((await nekoState(page)).screen.active, false, 'screen sharing stopped when the camera started');
+  const cameras = () => sent.filter((s) => s.message.input_type === 'camera');
+  await waitFor('two camera frames', () => cameras().length >= 2, 10_000);
+  for (const { message } of cameras()) {
+    assert.equal(message.action, 'stream_data');
+    assert.match(message.data, /^data:image\/jpeg;base64,[A-Za-z0-9+/]/);
+  }
+  const screensBefore = sent.filter((s) => s.message.input_type === 'screen').length;
+  await page.click('#camera-button');
+  await page.locator('#camera-button[aria-pressed="false"]').waitFor();
+  const count = cameras().length;
+  await page.waitForTimeout(2500);
+  assert.equal(cameras().length, count, 'no frames after the camera stopped');
+  assert.equal(sent.filter((s) => s.message.input_type === 'screen').length, screensBefore, 'no screen frames while the camera was on');
+  assert.deepEqual(problems.problems, []);
+  await page.close();
+});
+
 test('language: follows the browser (zh-CN), and the switch changes every string', { timeout: 30_000 }, async () => {
   const zh = await chromium.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
   const { page, problems } = await openChatPage(zh, `${neko.main.url}/`);

@@ -6,7 +6,7 @@ import type { EmotionFollower } from './emotion';
 import { currentLanguage, t } from './i18n';
 import type { ServerMessage, ServerMessageOf } from './protocol';
 import { followCharacterInPath } from './route';
-import { ScreenShare } from './screen-share';
+import { VisualShare, type VisualSource } from './visual-share';
 import type { SessionState } from './session-state';
 import { statusNotice } from './ui/status-text';
 import type { MessageList } from './ui/message-list';
@@ -32,6 +32,7 @@ export interface ControllerDeps {
   onCharacter(name: string): void;
   onVoice(on: boolean): void;
   onScreen(on: boolean): void;
+  onCamera?(on: boolean): void;
   /** `agent_*` messages (status, task updates, notifications), for the agent panel. */
   onAgentMessage?(message: ServerMessageOf<'agent_status_update' | 'agent_task_update' | 'agent_notification'>): void;
 }
@@ -42,7 +43,8 @@ export interface ControllerDeps {
  */
 export class ChatController {
   readonly mic = new MicCapture();
-  readonly screen = new ScreenShare();
+  readonly screen = new VisualShare('screen');
+  readonly camera = new VisualShare('camera');
   readonly socket: ChatSocket;
   /** The user asked for voice; survives reconnects so the conversation resumes by itself. */
   private voiceWanted = false;
@@ -51,6 +53,7 @@ export class ChatController {
   private superseded = false;
   framesSent = 0;
   screenFramesSent = 0;
+  cameraFramesSent = 0;
 
   constructor(
     character: string,
@@ -68,8 +71,10 @@ export class ChatController {
       if (this.socket.send({ action: 'stream_data', input_type: 'audio', data: Array.from(frame) })) this.framesSent++;
     };
     this.mic.onEnded = () => this.stopVoice(true);
-    this.screen.onFrame = (dataUrl) => this.sendScreenFrame(dataUrl);
+    this.screen.onFrame = (dataUrl) => this.sendVisualFrame('screen', dataUrl);
     this.screen.onEnded = () => deps.onScreen(false);
+    this.camera.onFrame = (dataUrl) => this.sendVisualFrame('camera', dataUrl);
+    this.camera.onEnded = () => deps.onCamera?.(false);
   }
 
   get character(): string {
@@ -111,17 +116,32 @@ export class ChatController {
   }
 
   async toggleScreen(): Promise<void> {
-    if (this.screen.active) {
-      this.screen.stop();
-      this.deps.onScreen(false);
+    await this.toggleVisual(this.screen, this.camera);
+  }
+
+  async toggleCamera(): Promise<void> {
+    await this.toggleVisual(this.camera, this.screen);
+  }
+
+  /** One picture source at a time: starting the camera stops screen sharing and the other way round. */
+  private async toggleVisual(share: VisualShare, other: VisualShare): Promise<void> {
+    const report = (s: VisualShare, on: boolean) => (s.source === 'screen' ? this.deps.onScreen(on) : this.deps.onCamera?.(on));
+    if (share.active) {
+      share.stop();
+      report(share, false);
       return;
     }
     try {
-      await this.screen.start();
-      this.deps.onScreen(true);
+      await share.start();
     } catch {
-      this.deps.toasts.show(t('errors.screenDenied'), 'warning');
+      this.deps.toasts.show(t(share.source === 'screen' ? 'errors.screenDenied' : 'errors.cameraDenied'), 'warning');
+      return;
     }
+    if (other.active) {
+      other.stop();
+      report(other, false);
+    }
+    report(share, true);
   }
 
   /** A fresh conversation with the same character (`start_session` with `new_session: true`). */
@@ -194,10 +214,12 @@ export class ChatController {
     }
   }
 
-  private sendScreenFrame(dataUrl: string): void {
+  private sendVisualFrame(source: VisualSource, dataUrl: string): void {
     // Frames go to a running session only: with none, the server would start a voice session for them.
     if (this.deps.session.current.phase !== 'live') return;
-    if (this.socket.send({ action: 'stream_data', input_type: 'screen', data: dataUrl })) this.screenFramesSent++;
+    if (!this.socket.send({ action: 'stream_data', input_type: source, data: dataUrl })) return;
+    if (source === 'screen') this.screenFramesSent++;
+    else this.cameraFramesSent++;
   }
 
   private onConnection(state: ChatSocket['state'], reconnected: boolean): void {
@@ -274,7 +296,7 @@ export class ChatController {
         toasts.show(t('notices.repetition', { name: message.name }), 'warning');
         break;
       case 'request_screenshot': {
-        const frame = this.screen.capture();
+        const frame = this.screen.capture() ?? this.camera.capture();
         if (frame) this.socket.send({ action: 'screenshot_response', data: frame });
         break;
       }

@@ -35,6 +35,9 @@ export function installDebugHook(src: DebugSources): void {
     get screen() {
       return { active: src.controller.screen.active, frames: src.controller.screen.frames, framesSent: src.controller.screenFramesSent };
     },
+    get camera() {
+      return { active: src.controller.camera.active, frames: src.controller.camera.frames, framesSent: src.controller.cameraFramesSent };
+    },
     get socket() {
       return { url: src.controller.socket.url, state: src.controller.socket.state, character: src.controller.character };
     },

@@ -42,6 +42,7 @@ const badge = new SessionBadge(byId('session-badge'), byId('demo-badge'));
 const switcher = new CharacterSwitcher(byId<HTMLSelectElement>('character-select'));
 const micButton = new MicButton(byId<HTMLButtonElement>('mic-button'));
 const screenButton = new ToggleButton(byId<HTMLButtonElement>('screen-button'), 'controls.screenStart', 'controls.screenStop');
+const cameraButton = new ToggleButton(byId<HTMLButtonElement>('camera-button'), 'controls.cameraStart', 'controls.cameraStop');
 const resetButton = byId<HTMLButtonElement>('reset-button');
 const emotion = new EmotionFollower(() => avatars.current);
 session.subscribe((view) => badge.show(view));
@@ -74,6 +75,7 @@ const controller = new ChatController(character, {
   },
   onVoice: (on) => micButton.setOn(on),
   onScreen: (on) => screenButton.setOn(on),
+  onCamera: (on) => cameraButton.setOn(on),
   onAgentMessage: (message) => agentPanel.handle(message),
 });
 
@@ -87,10 +89,13 @@ showCharacter(character);
 void avatars.show(character);
 micButton.setOn(false);
 screenButton.setOn(false);
+cameraButton.setOn(false);
 micButton.onToggle(() => void controller.toggleVoice());
 screenButton.onClick(() => void controller.toggleScreen());
+cameraButton.onClick(() => void controller.toggleCamera());
 // Phones and some browsers cannot share the screen at all: no button rather than one that always fails.
 byId('screen-button').hidden = typeof navigator.mediaDevices?.getDisplayMedia !== 'function';
+byId('camera-button').hidden = typeof navigator.mediaDevices?.getUserMedia !== 'function';
 resetButton.addEventListener('click', () => controller.reset());
 switcher.onChange((name) => void controller.switchCharacter(name));
 new Composer(byId<HTMLFormElement>('composer'), byId<HTMLInputElement>('message-input')).onSubmit((text) => controller.sendText(text));
@@ -100,6 +105,7 @@ onLanguageChanged(() => {
   badge.refresh();
   micButton.refresh();
   screenButton.refresh();
+  cameraButton.refresh();
   showCharacter(controller.character);
 });
 

@@ -4,8 +4,19 @@ const MAX_HEIGHT = 720;
 const JPEG_QUALITY = 0.8;
 export const SCREEN_FRAME_INTERVAL_MS = 1000;
 
-/** The user's screen (getDisplayMedia) as one JPEG data URL per second while sharing. */
-export class ScreenShare {
+/** Where the picture comes from: the screen (getDisplayMedia) or a camera (getUserMedia). */
+export type VisualSource = 'screen' | 'camera';
+
+const OPEN: Record<VisualSource, () => Promise<MediaStream>> = {
+  screen: () => navigator.mediaDevices.getDisplayMedia({ video: { frameRate: 5 }, audio: false }),
+  camera: () => navigator.mediaDevices.getUserMedia({ video: { width: { ideal: MAX_WIDTH }, height: { ideal: MAX_HEIGHT }, frameRate: 5 }, audio: false }),
+};
+
+/**
+ * The user's screen or camera as one JPEG data URL per second while sharing (`stream_data` with `input_type`
+ * `screen` or `camera`; the server treats both alike).
+ */
+export class VisualShare {
   onFrame: (dataUrl: string) => void = () => {};
   /** The user stopped sharing from the browser's own controls. */
   onEnded: () => void = () => {};
@@ -15,14 +26,16 @@ export class ScreenShare {
   private timer?: ReturnType<typeof setInterval>;
   private readonly canvas = document.createElement('canvas');
 
+  constructor(readonly source: VisualSource) {}
+
   get active(): boolean {
     return this.stream !== undefined;
   }
 
-  /** Must run from a click: browsers only open the screen picker on a user gesture. */
+  /** Must run from a click: browsers only open the screen picker or ask for the camera on a user gesture. */
   async start(): Promise<void> {
     if (this.stream) return;
-    const stream = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: 5 }, audio: false });
+    const stream = await OPEN[this.source]();
     const video = document.createElement('video');
     video.muted = true;
     video.playsInline = true;
