@@ -1,12 +1,15 @@
-// Retrieval evaluation: evidence recall@5 and @10 of plain BM25 over turns vs neko's recall, on the synthetic
-// history of memory-eval-data.ts. `node --import tsx bench/memory-eval.ts` prints the per-kind table too.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { recall } from '../src/memory/search/recall.js';
-import { MemoryDb } from '../src/memory/store/memory-db.js';
+// Retrieval evaluation: evidence recall@5 and @10 of plain BM25 over turns vs neko's recall without any model and
+// with an embedding endpoint, on the synthetic history of memory-eval-data.ts. The history goes through the memory
+// service itself (/ingest's code, then the background embedder over HTTP into sqlite-vec), and each question is
+// asked three ways. `node --import tsx bench/memory-eval.ts` prints the per-kind table too.
+import { recall, type RecallItem } from '../src/memory/search/recall.js';
 import { buildEvalDataset, type EvalQuestion } from './memory-eval-data.js';
+import { withEvalMemory } from './memory-eval-dense.js';
 import type { Figure } from './stats.js';
+
+export const SYSTEMS = ['bm25', 'neko', 'dense'] as const;
+export type System = (typeof SYSTEMS)[number];
+const LABEL: Record<System, string> = { bm25: 'BM25', neko: 'neko (no model)', dense: 'neko + embeddings' };
 
 interface Scores {
   at5: number;
@@ -15,64 +18,100 @@ interface Scores {
   chars: number;
 }
 
+export interface EvalGroup {
+  group: string;
+  n: number;
+  scores: Record<System, Scores>;
+}
+
+export interface EvalReport {
+  questions: number;
+  turns: number;
+  /** Embedding model's name, as the endpoint reports it. */
+  model: string;
+  /** Seconds to embed the whole history (the background embedder, batches of its size). */
+  embedSeconds: number;
+  /** Seconds for the whole evaluation, vectors loading included. */
+  totalSeconds: number;
+  /** `all`, `en`, `zh`, then `kind/language`. */
+  groups: EvalGroup[];
+}
+
 function evidenceRecall(question: EvalQuestion, ids: string[]): number {
   return question.evidence.filter((e) => ids.includes(e)).length / question.evidence.length;
 }
 
-export function evaluateRecall(): { overall: Record<'bm25' | 'neko', Scores>; byKind: Array<{ group: string; bm25: Scores; neko: Scores; n: number }>; questions: number; turns: number } {
+function score(q: EvalQuestion, items: RecallItem[]): Scores {
+  return {
+    at5: evidenceRecall(q, items.slice(0, 5).map((i) => i.id)),
+    at10: evidenceRecall(q, items.map((i) => i.id)),
+    chars: items.reduce((n, i) => n + i.text.length, 0),
+  };
+}
+
+export async function evaluateRecall(): Promise<EvalReport> {
+  const started = performance.now();
   const { turns, questions } = buildEvalDataset();
-  const dir = mkdtempSync(join(tmpdir(), 'neko-eval-'));
-  try {
-    const db = new MemoryDb(join(dir, 'eval.sqlite'));
-    db.insertTurns(turns, 'ingest');
-    const run = (bm25Only: boolean, q: EvalQuestion) => recall(db, q.query, { k: 10, now: q.now, bm25Only });
-    const results = questions.map((q) => {
-      const base = run(true, q);
-      const ours = run(false, q);
-      const score = (items: ReturnType<typeof run>): Scores => ({
-        at5: evidenceRecall(q, items.slice(0, 5).map((i) => i.id)),
-        at10: evidenceRecall(q, items.map((i) => i.id)),
-        chars: items.reduce((n, i) => n + i.text.length, 0),
+  return withEvalMemory(turns, async ({ service, character, model, embedSeconds }) => {
+    const results: Array<{ q: EvalQuestion; scores: Record<System, Scores> }> = [];
+    for (const q of questions) {
+      const opts = { k: 10, now: q.now };
+      const bm25 = await service.recall(character, q.query, { ...opts, bm25Only: true });
+      // What the service answers when no embedding endpoint is configured (no nearest neighbours).
+      const neko = recall(service.dbs.get(character), q.query, opts);
+      const dense = await service.recall(character, q.query, opts);
+      results.push({ q, scores: { bm25: score(q, bm25), neko: score(q, neko), dense: score(q, dense) } });
+    }
+    const group = (name: string, rows: typeof results): EvalGroup => {
+      const mean = (system: System): Scores => ({
+        at5: rows.reduce((s, r) => s + r.scores[system].at5, 0) / rows.length,
+        at10: rows.reduce((s, r) => s + r.scores[system].at10, 0) / rows.length,
+        chars: rows.reduce((s, r) => s + r.scores[system].chars, 0) / rows.length,
       });
-      return { q, bm25: score(base), neko: score(ours) };
-    });
-    const mean = (rows: typeof results, pick: (r: (typeof results)[number]) => Scores): Scores => ({
-      at5: rows.reduce((s, r) => s + pick(r).at5, 0) / rows.length,
-      at10: rows.reduce((s, r) => s + pick(r).at10, 0) / rows.length,
-      chars: rows.reduce((s, r) => s + pick(r).chars, 0) / rows.length,
-    });
-    const groups = [...new Set(results.map((r) => `${r.q.kind}/${r.q.language}`))];
-    const byKind = groups.map((group) => {
-      const rows = results.filter((r) => `${r.q.kind}/${r.q.language}` === group);
-      return { group, n: rows.length, bm25: mean(rows, (r) => r.bm25), neko: mean(rows, (r) => r.neko) };
-    });
-    db.close();
-    return { overall: { bm25: mean(results, (r) => r.bm25), neko: mean(results, (r) => r.neko) }, byKind, questions: questions.length, turns: turns.length };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+      return { group: name, n: rows.length, scores: { bm25: mean('bm25'), neko: mean('neko'), dense: mean('dense') } };
+    };
+    const kinds = [...new Set(results.map((r) => `${r.q.kind}/${r.q.language}`))].sort();
+    const groups = [
+      group('all', results),
+      group('en', results.filter((r) => r.q.language === 'en')),
+      group('zh', results.filter((r) => r.q.language === 'zh')),
+      ...kinds.map((k) => group(k, results.filter((r) => `${r.q.kind}/${r.q.language}` === k))),
+    ];
+    return { questions: questions.length, turns: turns.length, model, embedSeconds, totalSeconds: (performance.now() - started) / 1000, groups };
+  });
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 export async function memoryEvalBench(): Promise<Figure[]> {
-  const { overall, questions, turns } = evaluateRecall();
-  const gain = (overall.neko.at10 - overall.bm25.at10) * 100;
+  const report = await evaluateRecall();
+  const [all, en, zh] = report.groups as [EvalGroup, EvalGroup, EvalGroup];
+  const gain = (all.scores.neko.at10 - all.scores.bm25.at10) * 100;
+  const three = (g: EvalGroup, pick: (s: Scores) => number, fmt: (x: number) => string) => SYSTEMS.map((s) => fmt(pick(g.scores[s]))).join(' → ');
+  const at = (g: EvalGroup) => `@5 ${three(g, (s) => s.at5, pct)}; @10 ${three(g, (s) => s.at10, pct)}`;
   return [
-    { name: `recall eval: questions / turns`, value: `${questions} / ${turns}` },
-    { name: 'recall@5 BM25 → neko (no model)', value: `${pct(overall.bm25.at5)} → ${pct(overall.neko.at5)}` },
-    { name: 'recall@10 BM25 → neko (no model)', value: `${pct(overall.bm25.at10)} → ${pct(overall.neko.at10)}`, target: '+15 points', ok: gain >= 15 },
-    { name: 'text returned per query (chars, @10)', value: `${overall.bm25.chars.toFixed(0)} → ${overall.neko.chars.toFixed(0)}` },
+    { name: `recall eval: questions / turns`, value: `${report.questions} / ${report.turns}` },
+    { name: 'recall@5 BM25 → neko (no model)', value: `${pct(all.scores.bm25.at5)} → ${pct(all.scores.neko.at5)}` },
+    { name: 'recall@10 BM25 → neko (no model)', value: `${pct(all.scores.bm25.at10)} → ${pct(all.scores.neko.at10)}`, target: '+15 points', ok: gain >= 15 },
+    { name: 'recall BM25 → neko → neko+embeddings, all', value: at(all) },
+    { name: 'recall BM25 → neko → neko+embeddings, English', value: at(en) },
+    { name: 'recall BM25 → neko → neko+embeddings, Chinese', value: at(zh) },
+    { name: 'text returned per query (chars, @10), 3 systems', value: three(all, (s) => s.chars, (x) => x.toFixed(0)) },
+    { name: `embedding model (local): ${report.model}`, value: `${report.turns} turns in ${report.embedSeconds.toFixed(1)} s; eval ${report.totalSeconds.toFixed(0)} s` },
   ];
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const { overall, byKind, questions, turns } = evaluateRecall();
-  console.log(`${questions} questions over ${turns} turns`);
-  console.log('group            n   BM25@5  BM25@10  neko@5  neko@10');
-  for (const g of byKind) {
-    console.log(`${g.group.padEnd(15)} ${String(g.n).padStart(3)}  ${pct(g.bm25.at5).padStart(6)}  ${pct(g.bm25.at10).padStart(7)}  ${pct(g.neko.at5).padStart(6)}  ${pct(g.neko.at10).padStart(7)}`);
+function printReport(report: EvalReport): void {
+  console.log(`${report.questions} questions over ${report.turns} turns; embeddings: ${report.model}`);
+  console.log(`history embedded in ${report.embedSeconds.toFixed(1)} s; whole evaluation ${report.totalSeconds.toFixed(1)} s`);
+  const head = SYSTEMS.map((s) => `${LABEL[s].padStart(18)} @5/@10/chars`).join(' |');
+  console.log(`${'group'.padEnd(16)} ${'n'.padStart(3)} |${head}`);
+  for (const g of report.groups) {
+    const cells = SYSTEMS.map((s) => `${pct(g.scores[s].at5).padStart(12)} ${pct(g.scores[s].at10).padStart(6)} ${g.scores[s].chars.toFixed(0).padStart(11)}`).join(' |');
+    console.log(`${g.group.padEnd(16)} ${String(g.n).padStart(3)} |${cells}`);
   }
-  console.log(`${'all'.padEnd(15)} ${String(questions).padStart(3)}  ${pct(overall.bm25.at5).padStart(6)}  ${pct(overall.bm25.at10).padStart(7)}  ${pct(overall.neko.at5).padStart(6)}  ${pct(overall.neko.at10).padStart(7)}`);
-  console.log(`chars per query @10: BM25 ${overall.bm25.chars.toFixed(0)}, neko ${overall.neko.chars.toFixed(0)}`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  printReport(await evaluateRecall());
 }

@@ -9,6 +9,18 @@ import type { MemoryDbs } from '../store/memory-dbs.js';
 const EMBED_BATCH = 64;
 /** A query embedding slower than this is skipped (recall runs on full text alone): /new_dialog has 2 s in all. */
 const QUERY_EMBED_TIMEOUT_MS = 800;
+/**
+ * A query vector shorter than this has no direction (a model that knows none of its words answers zeros, e.g. an
+ * English-only model asked in Chinese): its "nearest" turns would be noise, so recall runs on full text alone.
+ */
+const MIN_QUERY_NORM = 1e-6;
+
+/** Euclidean length of a vector. */
+export function vectorNorm(vector: Float32Array): number {
+  let sum = 0;
+  for (const x of vector) sum += x * x;
+  return Math.sqrt(sum);
+}
 
 export interface DenseIndexDeps {
   dbs: MemoryDbs;
@@ -24,7 +36,7 @@ export interface DenseIndexDeps {
 export class DenseIndex {
   private readonly running = new Map<string, Promise<void>>();
   /** Per open database: sqlite-vec loaded and the nearest-neighbour statement prepared once. */
-  private readonly statements = new WeakMap<Database.Database, Database.Statement<[string, Buffer, number], { seq: number }>>();
+  private readonly statements = new WeakMap<Database.Database, Database.Statement<[Buffer, string, number], { seq: number }>>();
   private readonly stopped = new Set<string>();
   private closed = false;
 
@@ -68,7 +80,8 @@ export class DenseIndex {
       this.deps.log.warn({ character, err: (err as Error).message }, 'query embedding failed; recall without vectors');
       return undefined;
     }
-    const rows = this.nearestStatement(this.deps.dbs.get(character).db).all(endpoint.model, Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength), count);
+    if (!(vectorNorm(vector) >= MIN_QUERY_NORM)) return undefined;
+    const rows = this.nearestStatement(this.deps.dbs.get(character).db).all(Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength), endpoint.model, count);
     return rows.map((r) => r.seq);
   }
 
@@ -76,8 +89,10 @@ export class DenseIndex {
     let statement = this.statements.get(db);
     if (!statement) {
       sqliteVec.load(db);
-      statement = db.prepare<[string, Buffer, number], { seq: number }>(
-        'SELECT seq FROM turn_vectors WHERE model = ? ORDER BY vec_distance_cosine(vector, ?) LIMIT ?',
+      // A zero turn vector (a turn with no word the model knows) has no cosine distance: SQLite would sort its NULL
+      // first, ahead of every real neighbour, so those turns are left out.
+      statement = db.prepare<[Buffer, string, number], { seq: number }>(
+        'SELECT seq FROM (SELECT seq, vec_distance_cosine(vector, ?) AS distance FROM turn_vectors WHERE model = ?) WHERE distance IS NOT NULL ORDER BY distance LIMIT ?',
       );
       this.statements.set(db, statement);
     }
