@@ -4,8 +4,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { ConsoleMessage, Page, Response } from 'playwright-core';
-import { ensureWebBuilt, launchBrowser, PageProblems, startNeko, type BrowserContext, type Services, type TestBrowser } from '../support/browser.js';
-import { tinyGlb } from '../support/avatar-files.js';
+import { ensureWebBuilt, launchBrowser, nekoState, openChatPage, PageProblems, startNeko, type BrowserContext, type Services, type TestBrowser } from '../support/browser.js';
+import { buildVrmFile } from '../support/vrm-file.js';
 import { closedPort } from '../support/main-app.js';
 import { startModelsServer, type ModelsServer } from '../support/models-server.js';
 import { http, ROOT, waitFor } from '../support/services.js';
@@ -214,11 +214,11 @@ test('characters: create with a system prompt, edit, refuse a page name, rename,
   await page.close();
 });
 
-test('models: upload a VRM with progress, set it for a character, a bad file gets the server reason, delete', { timeout: 60_000 }, async () => {
+test('models: upload a VRM with progress, set it for a character and see it drawn on the chat page, a bad file gets the server reason, delete', { timeout: 60_000 }, async () => {
   const { page, problems } = await openSettings('/model_manager', [/\/api\/model\/vrm\/upload$/]);
   await ready(page, 'models');
   const form = page.locator('form.upload-form', { has: page.locator('#vrm-file') });
-  await page.setInputFiles('#vrm-file', { name: 'tiny.vrm', mimeType: 'application/octet-stream', buffer: tinyGlb(256 * 1024) });
+  await page.setInputFiles('#vrm-file', { name: 'tiny.vrm', mimeType: 'application/octet-stream', buffer: buildVrmFile() });
   await form.getByRole('button', { name: 'Upload' }).click();
   await form.locator('.inline-status', { hasText: 'tiny was uploaded.' }).waitFor();
   const row = page.locator('#vrm-list .model-item', { hasText: 'tiny.vrm' });
@@ -232,6 +232,15 @@ test('models: upload a VRM with progress, set it for a character, a bad file get
   assert.equal(test.model_type, 'vrm');
   assert.equal(test.vrm, '/user_vrm/tiny.vrm');
   assert.match((await page.locator('#vrm-list .model-item', { hasText: 'tiny.vrm' }).textContent()) ?? '', /used by test/);
+
+  // The chat page now draws that model for the character.
+  const { page: chat, problems: chatProblems } = await openChatPage(page.context(), `${neko.main.url}/test`);
+  await chat.locator('#avatar-stage[data-avatar="ready"]').waitFor({ timeout: 30_000 });
+  const avatar = (await nekoState(chat)).avatar;
+  assert.equal(avatar.kind, 'vrm');
+  assert.equal(avatar.modelUrl, '/user_vrm/tiny.vrm');
+  assert.deepEqual(chatProblems.problems, []);
+  await chat.close();
 
   await page.setInputFiles('#vrm-file', { name: 'junk.vrm', mimeType: 'application/octet-stream', buffer: Buffer.from('not a model at all, just text') });
   await form.getByRole('button', { name: 'Upload' }).click();
