@@ -1,6 +1,7 @@
 // Memory service figures: ingestion rate over HTTP, recall latency at 100,000 stored turns, database size, RSS.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { customModelConfig, startChatModelServer } from '../test/support/chat-model-server.js';
 import { http, startService, tempDataDir } from '../test/support/services.js';
 import { memoryEvalBench } from './memory-eval.js';
 import { percentile, type Figure } from './stats.js';
@@ -9,6 +10,8 @@ const TURNS = 100_000;
 /** Turns per /ingest call: what an import or a busy day's backfill would send. */
 const BATCH = 1000;
 const QUERIES = 300;
+/** Queries timed again with the LLM rerank forced on. */
+const RERANK_QUERIES = 100;
 
 /** Deterministic PRNG so every run stores the same corpus. */
 function rng(seed: number): () => number {
@@ -67,7 +70,14 @@ function rssMb(pid: number): number {
 
 export async function memoryBench(): Promise<Figure[]> {
   const { dir, cleanup } = tempDataDir('neko-bench-memory-');
-  const memory = await startService('memory', { env: { NEKO_DATA_DIR: dir } });
+  // An assist model that answers at once (the candidates it was sent, reversed): the rerank row measures the
+  // stage itself (prompt, HTTP round trip, parsing), not a model. Rerank stays off unless a request asks for it.
+  const model = await startChatModelServer((req) => ({
+    content: JSON.stringify({ ids: [...(req.messages[1]?.content ?? '').matchAll(/^\[([^\]]+)\] /gmu)].map((m) => m[1]).reverse() }),
+  }));
+  mkdirSync(join(dir, 'config'), { recursive: true });
+  writeFileSync(join(dir, 'config', 'core_config.json'), JSON.stringify(customModelConfig(model.baseUrl)));
+  const memory = await startService('memory', { env: { NEKO_DATA_DIR: dir, NEKO_MEMORY_RERANK: undefined } });
   try {
     const { turns, queries } = benchCorpus();
     const started = performance.now();
@@ -89,6 +99,19 @@ export async function memoryBench(): Promise<Figure[]> {
       if (res.status !== 200) throw new Error(`recall failed: ${res.status}`);
     }
     const cpuPerQuery = (cpuMs(memory.proc.pid!) - cpuBefore) / queries.length;
+    // Each query without and then with ?rerank=1, back to back: the added latency per query, median.
+    const added: number[] = [];
+    for (const q of queries.slice(0, RERANK_QUERIES)) {
+      const path = `${memory.url}/recall/test?q=${encodeURIComponent(q)}&k=10&now=2025-12-31T00:00:00Z`;
+      const t0 = performance.now();
+      await http(path);
+      const t1 = performance.now();
+      const res = await http(`${path}&rerank=1`);
+      const t2 = performance.now();
+      if (res.status !== 200) throw new Error(`recall with rerank failed: ${res.status}`);
+      if ((res.body as { reranked?: boolean }).reranked) added.push(t2 - t1 - (t1 - t0));
+    }
+    if (added.length === 0) throw new Error('rerank was never applied');
     const rss = rssMb(memory.proc.pid!);
     const memoryDir = join(dir, 'memory');
     const bytes = readdirSync(memoryDir).filter((f) => f.startsWith('test.sqlite')).reduce((n, f) => n + statSync(join(memoryDir, f)).size, 0);
@@ -99,12 +122,14 @@ export async function memoryBench(): Promise<Figure[]> {
       { name: 'memory recall p50 at 100k turns', value: `${p50.toFixed(1)} ms` },
       { name: 'memory recall p95 at 100k turns', value: `${p95.toFixed(1)} ms`, target: '< 20 ms', ok: p95 < 20 },
       { name: 'memory recall CPU per query (service side)', value: `${cpuPerQuery.toFixed(1)} ms` },
+      { name: 'memory recall rerank overhead p50 (instant local model)', value: `+${percentile(added, 50).toFixed(1)} ms` },
       { name: 'memory database size per 100k turns', value: `${(bytes / 1024 / 1024).toFixed(1)} MB` },
       { name: 'memory service RSS after the run', value: `${rss.toFixed(0)} MB` },
       ...(await memoryEvalBench()),
     ];
   } finally {
     await memory.stop();
+    await model.close();
     cleanup();
   }
 }

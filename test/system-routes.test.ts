@@ -281,7 +281,7 @@ describe('system routes', () => {
 
     const browser = await startMainApp({ env: { NEKO_OPEN_BROWSER: '1' } });
     let stopped = 0;
-    const app = await systemApp(browser, { shutdown: () => (stopped += 1), appDir });
+    const app = await systemApp(browser, { shutdown: () => (stopped += 1), appDir, beaconGraceMs: 300 });
     const on = await app.inject({ method: 'POST', url: '/api/beacon/shutdown' });
     assert.deepEqual(on.json(), { success: true, message: '服务器关闭信号已接收' });
     assert.equal(stopped, 0, 'not at once: the response goes out first');
@@ -291,6 +291,14 @@ describe('system routes', () => {
     assert.equal(crossSite.statusCode, 403);
     await new Promise((r) => setTimeout(r, 700));
     assert.equal(stopped, 1, 'a cross-site beacon did not stop it');
+    // A reload: the beacon of the old page, and the new page connected before the grace ends.
+    const page = { character: 'test', send: () => undefined, close: () => undefined };
+    browser.ctx.sessions.attachSocket(page);
+    const reload = await app.inject({ method: 'POST', url: '/api/beacon/shutdown' });
+    assert.equal(reload.statusCode, 200);
+    await new Promise((r) => setTimeout(r, 700));
+    assert.equal(stopped, 1, 'a page still connected keeps the app running');
+    browser.ctx.sessions.detachSocket(page);
     await app.close();
     await browser.close();
   });

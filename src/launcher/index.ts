@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bindHost, isLoopbackHost, SERVICE_NAMES, servicePort, servicePortVariable, zmqPort, ZMQ_PORTS, type ServiceName } from '../shared/ports.js';
 import { formatLogLine } from './log-format.js';
+import { openInBrowser, parseLaunchArgs } from './open-browser.js';
 import { describePortHolder, portIsFree } from './port-check.js';
 import { SupervisedService } from './supervise.js';
 
@@ -11,7 +12,17 @@ const CHILD_GRACE_MS = 2500;
 /** First start includes loading native modules; generous, the bench measures the real figure. */
 const STARTUP_TIMEOUT_MS = 30_000;
 
+const args = (() => {
+  try {
+    return parseLaunchArgs(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`[neko]    ${(err as Error).message}\n`);
+    process.exit(2);
+  }
+})();
 const env = { ...process.env };
+// Main reads this: in browser mode, closing the page (`/api/beacon/shutdown`) stops the app.
+if (args.openBrowser) env.NEKO_OPEN_BROWSER = '1';
 const instanceId = env.NEKO_INSTANCE_ID?.trim() || randomUUID().replace(/-/g, '');
 env.NEKO_INSTANCE_ID = instanceId;
 const token = env.NEKO_ACCESS_TOKEN?.trim() || undefined;
@@ -94,6 +105,7 @@ async function main(): Promise<void> {
   for (const s of services) {
     s.on('line', (service, line) => process.stdout.write(`${formatLogLine(service, line)}\n`));
     s.on('notice', (service, level, message) => (level === 'info' ? say(message) : process.stderr.write(`[neko]    ${level.toUpperCase()} ${message}\n`)));
+    s.on('stop-requested', (service) => void shutdown(`${service} was asked to stop: the page was closed`));
     s.on('fatal', (service, reason) => {
       process.stderr.write(`[neko]    ${service} cannot start: ${reason}\n`);
       void shutdown(`${service} cannot start`, 1);
@@ -111,8 +123,14 @@ async function main(): Promise<void> {
     return;
   }
   const pageHost = isLoopbackHost(host) ? '127.0.0.1' : host;
-  const url = `http://${pageHost}:${servicePort('main', env)}/${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+  const url = `http://${pageHost}:${servicePort('main', env)}/${args.page}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
   say(`ready in ${Date.now() - started} ms: open ${url}  (Ctrl-C stops neko)`);
+  if (args.openBrowser) {
+    openInBrowser(url, env).then(
+      (how) => say(`opened the page with ${how}; closing it stops neko`),
+      (err: Error) => say(`could not open a browser (${err.message}); open ${url} yourself`),
+    );
+  }
 }
 
 await main();

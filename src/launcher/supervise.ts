@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { createInterface } from 'node:readline';
 import { isNekoHealth } from '../shared/health.js';
-import { EXIT_CONFIG_ERROR } from '../shared/exit-codes.js';
+import { EXIT_CONFIG_ERROR, EXIT_STOP_REQUESTED } from '../shared/exit-codes.js';
 import type { ServiceName } from '../shared/ports.js';
 import { Backoff } from './backoff.js';
 import { getJson } from './get-json.js';
@@ -23,6 +23,8 @@ export interface SupervisorEvents {
   notice: [service: ServiceName, level: 'info' | 'warn' | 'error', message: string];
   /** The service exited for a reason a restart cannot fix (bad config, port taken). */
   fatal: [service: ServiceName, reason: string];
+  /** The service stopped because the user asked the whole app to stop (the page of a browser-mode launch closed). */
+  'stop-requested': [service: ServiceName];
 }
 
 /** Poll interval while waiting for /health: short, start-up time is measured against it. */
@@ -77,6 +79,10 @@ export class SupervisedService extends EventEmitter<SupervisorEvents> {
     if (child !== this.child) return;
     this.child = undefined;
     if (this.stopping) return;
+    if (code === EXIT_STOP_REQUESTED) {
+      this.emit('stop-requested', this.opts.service);
+      return;
+    }
     if (code === EXIT_CONFIG_ERROR) {
       this.emit('fatal', this.opts.service, this.lastFatal || `${this.opts.service} refused to start (exit ${code})`);
       return;

@@ -14,6 +14,7 @@ import { Maintenance } from './maintenance.js';
 import { NO_HISTORY_TEXT, newDialogText, recentHistoryText, searchText, type Names } from './prompt-text.js';
 import { recall, type RecallItem } from './search/recall.js';
 import { DenseIndex } from './search/dense-index.js';
+import { RERANK_CANDIDATES, Reranker, rerankEnabled } from './search/rerank.js';
 import type { NewTurn, StoredFact, StoredTurn, TimeRange } from './store/memory-db.js';
 import { MemoryDbs } from './store/memory-dbs.js';
 import { isWindowSummary, messageText } from './window/langchain-messages.js';
@@ -29,6 +30,15 @@ export interface MemoryServiceOptions {
   env?: NodeJS.ProcessEnv;
   /** Back-off between model retries (tests shorten it). */
   backoffMs?: readonly number[];
+}
+
+export interface RecallRequest {
+  k: number;
+  range?: TimeRange;
+  now?: number;
+  bm25Only?: boolean;
+  /** Force the LLM rerank on (only if an assist model is usable) or off; default from the settings. */
+  rerank?: boolean;
 }
 
 /** How many recalled moments /new_dialog adds to the prompt. */
@@ -54,13 +64,16 @@ export class MemoryService {
   readonly queue = new CharacterQueue();
   readonly maintenance: Maintenance;
   readonly dense: DenseIndex;
+  readonly reranker: Reranker;
   private readonly config: ConfigStore;
+  private readonly env: NodeJS.ProcessEnv;
   private readonly log: Logger;
 
   constructor(opts: MemoryServiceOptions) {
     this.config = opts.config;
     this.log = opts.log;
     const env = opts.env ?? process.env;
+    this.env = env;
     const folder = () => this.config.paths.memory;
     this.dbs = new MemoryDbs(folder, (problem) => this.log.error(problem, 'memory database unreadable; moved aside and started a new one'));
     this.windows = new RecentWindows(folder, this.log);
@@ -77,6 +90,7 @@ export class MemoryService {
       backoffMs: opts.backoffMs,
     });
     this.dense = new DenseIndex({ dbs: this.dbs, log: this.log, endpoint: () => embeddingModel(this.config, env) });
+    this.reranker = new Reranker({ endpoint: () => assistModel(this.config, 'summary'), log: this.log });
   }
 
   names(character: string): Names {
@@ -137,9 +151,23 @@ export class MemoryService {
     return newTurns.map((t) => t.id);
   }
 
-  async recall(character: string, query: string, opts: { k: number; range?: TimeRange; now?: number; bm25Only?: boolean }): Promise<RecallItem[]> {
+  async recall(character: string, query: string, opts: RecallRequest): Promise<RecallItem[]> {
+    return (await this.recallRanked(character, query, opts)).items;
+  }
+
+  /**
+   * Recall, then the optional LLM rerank of the best fused candidates: when `rerank` (default: core_config.json
+   * `memory_rerank` / env NEKO_MEMORY_RERANK, off unless set) is on and an assist model is usable. `reranked`
+   * tells whether the model's order was applied; on any failure the fused order stands.
+   */
+  async recallRanked(character: string, query: string, opts: RecallRequest): Promise<{ items: RecallItem[]; reranked: boolean }> {
     const denseSeqs = opts.bm25Only ? undefined : await this.dense.nearest(character, query, 50);
-    return recall(this.dbs.get(character), query, { ...opts, denseSeqs });
+    const { rerank: wanted, ...rest } = opts;
+    const rerank = !opts.bm25Only && (wanted ?? rerankEnabled(this.config, this.env)) && this.reranker.available();
+    if (!rerank) return { items: recall(this.dbs.get(character), query, { ...rest, denseSeqs }), reranked: false };
+    const candidates = recall(this.dbs.get(character), query, { ...rest, denseSeqs, take: RERANK_CANDIDATES });
+    const ranked = await this.reranker.rerank(query, candidates);
+    return { items: ranked.items.slice(0, opts.k), reranked: ranked.reranked };
   }
 
   /** A page of history, optionally only turns containing every one of `words` (the memory browser's search). */

@@ -1,9 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { ensureWebBuilt, launchBrowser } from '../support/browser.js';
 import { freePorts, http, portEnv, ROOT, tempDataDir, waitFor } from '../support/services.js';
 
 interface Launched {
@@ -12,8 +14,8 @@ interface Launched {
   exited: Promise<number | null>;
 }
 
-function launch(env: Record<string, string>): Launched {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/launcher/index.ts')], {
+function launch(env: Record<string, string>, args: string[] = []): Launched {
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/launcher/index.ts'), ...args], {
     cwd: ROOT,
     env: { ...process.env, NEKO_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -96,4 +98,49 @@ test('binding beyond loopback without a token is refused before anything starts'
   const l = launch({ ...portEnv(ports), NEKO_BIND_HOST: '0.0.0.0', NEKO_ACCESS_TOKEN: '' });
   assert.equal(await l.exited, 1);
   assert.match(l.output.join('\n'), /set NEKO_ACCESS_TOKEN/);
+});
+
+test('--open-browser opens the page named by --page; a reload keeps neko running, closing the page stops every service', { timeout: 90_000 }, async (t) => {
+  const { dir, cleanup } = tempDataDir();
+  t.after(cleanup);
+  const ports = await freePorts(7);
+  // $BROWSER stands in for the user's browser: it writes down the address it was asked to open.
+  const opened = join(dir, 'opened.txt');
+  const browser = join(dir, 'browser.sh');
+  writeFileSync(browser, `#!/bin/sh\nprintf '%s' "$1" > '${opened}'\n`, { mode: 0o755 });
+  const l = launch({ ...portEnv(ports), NEKO_DATA_DIR: dir, BROWSER: browser }, ['--open-browser', '--page', 'settings']);
+  t.after(() => l.proc.kill('SIGKILL'));
+
+  await waitFor('the page opened', () => existsSync(opened) && readFileSync(opened, 'utf8'), 45_000);
+  const url = readFileSync(opened, 'utf8');
+  assert.equal(url, `http://127.0.0.1:${ports[0]}/settings`);
+  await waitFor('the launcher to say so', () => l.output.some((line) => line.includes('closing it stops neko')), 5000);
+
+  // The page itself, in a real browser: a reload keeps neko running, closing the page stops it.
+  ensureWebBuilt();
+  const chromium = await launchBrowser();
+  t.after(() => chromium.close());
+  const page = await (await chromium.browser.newContext()).newPage();
+  await page.goto(url);
+  await page.locator('#settings-nav, nav, main').first().waitFor();
+  await page.reload();
+  await page.locator('#settings-nav, nav, main').first().waitFor();
+  await new Promise((r) => setTimeout(r, 4000)); // longer than main's grace after a beacon
+  assert.equal((await http(`http://127.0.0.1:${ports[0]}/health`)).status, 200, 'a reload does not stop neko');
+  await page.close({ runBeforeUnload: true });
+  const code = await Promise.race([l.exited, new Promise<string>((r) => setTimeout(() => r('still running'), 15_000))]);
+  assert.equal(code, 0, l.output.slice(-10).join('\n'));
+  assert.ok(l.output.some((line) => line.includes('the page was closed')));
+  assert.ok(!l.output.some((line) => line.includes('restarting')), 'main is not restarted after a requested stop');
+  for (const port of ports.slice(0, 4)) {
+    await assert.rejects(fetch(`http://127.0.0.1:${port}/health`), `port ${port} still answers after stop`);
+  }
+});
+
+test('an unknown launcher option or a bad --page is refused with a clear message', { timeout: 30_000 }, async () => {
+  for (const [args, pattern] of [[['--frobnicate'], /unknown option --frobnicate/], [['--page', '../etc'], /--page needs a page name/]] as const) {
+    const l = launch({}, [...args]);
+    assert.equal(await l.exited, 2);
+    assert.match(l.output.join('\n'), pattern);
+  }
 });

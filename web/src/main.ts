@@ -21,6 +21,7 @@ import { SessionBadge } from './ui/session-badge';
 import { ThemeToggle } from './ui/theme';
 import { ToggleButton } from './ui/toggle-button';
 import { Toasts } from './ui/toasts';
+import { sendBeaconOnClose } from './closing-beacon';
 
 initI18n();
 applyTranslations(document);
@@ -127,3 +128,5 @@ loadConfigStatus()
   .catch(() => {
     // Older servers have no status route; the PROVIDER_NOTICE status still tells us about the demo.
   });
+
+sendBeaconOnClose();

@@ -11,19 +11,26 @@ import { NoticeBoard } from '../system/notices.js';
 import { captureScreen, ScreenUnavailable } from '../system/screenshot.js';
 import { MAX_TRANSLATE_CHARS, translateText } from '../system/translate.js';
 import { objectBody } from './request-body.js';
+import { requestAppStop } from '../../shared/http/service.js';
 
 export interface SystemRouteOptions {
   /** Shared notice queue (whoever raises notices pushes here). */
   notices?: NoticeBoard;
-  /** How the process stops on `/api/beacon/shutdown`; default SIGTERM to itself (graceful close). */
+  /** How the app stops on `/api/beacon/shutdown`; default: close gracefully and tell the launcher to stop it all. */
   shutdown?: () => void;
   /** App folder whose `static/` and `assets/` are probed; tests point it elsewhere. */
   appDir?: string;
   translateTimeoutMs?: number;
+  /** How long after the beacon a page may reconnect (a reload) before the app stops. */
+  beaconGraceMs?: number;
 }
 
-/** Grace before stopping, so the beacon's response gets out (the original waited 0.5 s too). */
-const SHUTDOWN_DELAY_MS = 500;
+/**
+ * Wait after the beacon before stopping: the response gets out, and a reload (which also sends the beacon as the
+ * old page goes) has its new page connected by then, so only closing the last page stops the app. The original
+ * stopped 0.5 s after any beacon, reloads included.
+ */
+const BEACON_GRACE_MS = 3000;
 const IMAGE_TYPES: Readonly<Record<string, string>> = {
   '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.gif': 'image/gif', '.bmp': 'image/bmp', '.webp': 'image/webp',
 };
@@ -34,8 +41,10 @@ const steamMissing = { success: false, error: 'Steamworks未初始化' };
 export async function systemRoutes(app: FastifyInstance, ctx: MainContext, opts: SystemRouteOptions = {}): Promise<void> {
   const notices = opts.notices ?? new NoticeBoard();
   const roots = assetRoots(ctx.config.paths, opts.appDir ?? appRoot());
-  const shutdown = opts.shutdown ?? (() => process.kill(process.pid, 'SIGTERM'));
+  const shutdown = opts.shutdown ?? requestAppStop;
   const browserMode = isBrowserMode(ctx.env);
+  let lastRequestAt = 0;
+  if (browserMode) app.server.on('request', () => (lastRequestAt = Date.now()));
 
   app.get('/pending-notices', async () => notices.snapshot());
 
@@ -122,7 +131,13 @@ export async function systemRoutes(app: FastifyInstance, ctx: MainContext, opts:
   // Only a browser-mode launch stops when its page closes; otherwise the original answered `null`.
   app.post('/beacon/shutdown', async (_req, reply) => {
     if (!browserMode) return reply.type('application/json').send('null');
-    setTimeout(shutdown, SHUTDOWN_DELAY_MS).unref();
+    const beaconAt = Date.now();
+    setTimeout(() => {
+      const open = ctx.sessions.allSockets().length;
+      // A reload or a move to another neko page asks for something at once; a closed last page asks nothing.
+      if (open === 0 && lastRequestAt <= beaconAt) shutdown();
+      else ctx.log.info({ open }, 'a page closed but neko is still in use: not stopping');
+    }, opts.beaconGraceMs ?? BEACON_GRACE_MS).unref();
     return { success: true, message: '服务器关闭信号已接收' };
   });
 }

@@ -14,6 +14,20 @@ const MIN_SILENCE_MS = 300;
 export const KEPT_SILENCE_MS = 200;
 const FRAME_MS = 10;
 
+/**
+ * CosyVoice cloning's reference-clip requirements (Model Studio "CosyVoice voice cloning API", audio
+ * requirements): WAV (16-bit) / MP3 / M4A, at most 10 MB, sample rate at least 16 kHz, 10–20 s recommended and
+ * 60 s at most, with at least 5 s of continuous clear speech (so a shorter clip cannot qualify). The 1 KB MP3
+ * floor is the original's sanity check (rest.md §4.20).
+ */
+export const CLOUD_CLONE_LIMITS = {
+  maxBytes: 10 * 1024 * 1024,
+  minMp3Bytes: 1024,
+  minDurationMs: 5_000,
+  maxDurationMs: 60_000,
+  minSampleRate: 16_000,
+} as const;
+
 /** The clip's container from its first bytes, or null when it is not audio we accept. */
 export function sniffAudio(head: Buffer): AudioKind | null {
   if (head.length >= 12 && head.toString('ascii', 0, 4) === 'RIFF' && head.toString('ascii', 8, 12) === 'WAVE') return 'wav';

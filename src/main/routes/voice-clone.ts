@@ -2,14 +2,33 @@ import { createHash, randomUUID } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import multipart, { type MultipartFile } from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { LOCAL_TTS_BUCKET, voicesFor } from '../../shared/config/voice-storage.js';
+import { LOCAL_TTS_BUCKET, registerVoice, voicesFor } from '../../shared/config/voice-storage.js';
 import { ApiError, badRequest, conflict } from '../../shared/errors.js';
 import type { MainContext } from '../context.js';
 import { checkLoopbackHttpUrl } from '../net/loopback-url.js';
+import { COSYVOICE_MODEL } from '../tts/cosyvoice-engine.js';
+import {
+  createVoice,
+  DashScopeError,
+  dashscopeHttpBase,
+  uploadTemporaryFile,
+  VOICE_ENROLLMENT_MODEL,
+  type DashScopeClientOptions,
+} from '../tts/dashscope-voice-enrollment.js';
 import type { TtsChunk } from '../tts/engine.js';
 import { chooseTtsEngine } from '../tts/select-engine.js';
 import { encodeWav } from '../tts/wav-stream.js';
-import { decodeClip, findSilences, KEPT_SILENCE_MS, mmss, sniffAudio, trimSilences, type DecodedClip } from './voice-clone-audio.js';
+import {
+  CLOUD_CLONE_LIMITS,
+  decodeClip,
+  findSilences,
+  KEPT_SILENCE_MS,
+  mmss,
+  sniffAudio,
+  trimSilences,
+  type AudioKind,
+  type DecodedClip,
+} from './voice-clone-audio.js';
 
 /** rest.md §4.19: uploads above 100 MB are refused with 413. */
 export const MAX_AUDIO_UPLOAD_BYTES = 100 * 1024 * 1024;
@@ -123,6 +142,87 @@ function localTtsBase(ctx: MainContext): string | null {
   return new URL(checked.url).origin;
 }
 
+const AUDIO_TYPES: Record<AudioKind, { contentType: string; extension: string }> = {
+  wav: { contentType: 'audio/wav', extension: '.wav' },
+  mp3: { contentType: 'audio/mpeg', extension: '.mp3' },
+  m4a: { contentType: 'audio/mp4', extension: '.m4a' },
+};
+/** Our reference languages as CosyVoice `language_hints`. */
+const LANGUAGE_HINTS: Record<(typeof REF_LANGUAGES)[number], string> = { ch: 'zh', en: 'en', fr: 'fr', de: 'de', ja: 'ja', ko: 'ko', ru: 'ru' };
+
+/** The reference clip checks of CosyVoice cloning (size; for WAV also length and sample rate). */
+function checkCloudClip(upload: Upload, kind: AudioKind, clip: DecodedClip | null): void {
+  const { maxBytes, minMp3Bytes, minDurationMs, maxDurationMs, minSampleRate } = CLOUD_CLONE_LIMITS;
+  if (upload.data.length > maxBytes) throw badRequest(`云端声音克隆的音频不能超过 ${maxBytes / 1024 / 1024} MB`);
+  if (kind === 'mp3' && upload.data.length < minMp3Bytes) throw badRequest('MP3 文件太小，不是有效的参考音频');
+  if (!clip) return;
+  if (clip.sampleRate < minSampleRate) throw badRequest(`音频采样率需不低于 ${minSampleRate} Hz（当前 ${clip.sampleRate} Hz）`);
+  if (clip.durationMs < minDurationMs) throw badRequest(`音频太短（${(clip.durationMs / 1000).toFixed(1)} 秒）：至少需要 ${minDurationMs / 1000} 秒连续清晰的朗读，建议 10~20 秒`);
+  if (clip.durationMs > maxDurationMs) throw badRequest(`音频太长（${Math.round(clip.durationMs / 1000)} 秒）：最长 ${maxDurationMs / 1000} 秒，建议 10~20 秒`);
+}
+
+/** A DashScope failure as the answer to the page; the API key is never part of it. */
+function enrollmentError(err: unknown): ApiError {
+  if (!(err instanceof DashScopeError)) return new ApiError(500, `声音克隆失败: ${(err as Error).message}`);
+  const extra = err.requestId ? { request_id: err.requestId } : {};
+  switch (err.kind) {
+    case 'rejected-key':
+      return new ApiError(err.status, `DashScope 拒绝了当前的 API Key，请在 API 设置中检查阿里云（通义）密钥 (${err.message})`, 'API_KEY_REJECTED', extra);
+    case 'network':
+      return new ApiError(502, `无法连接 DashScope，声音未克隆: ${err.message}`, 'TTS_CONNECTION_FAILED');
+    case 'untrusted-host':
+    case 'invalid-response':
+      return new ApiError(502, err.message, 'VOICE_CLONE_PROVIDER_ERROR', extra);
+    case 'provider':
+      if (err.status === 429) return new ApiError(429, `DashScope 请求过于频繁，请稍后再试 (${err.message})`, err.code, extra);
+      if (err.status === 413) return new ApiError(413, err.message, err.code, extra);
+      if (err.status >= 400 && err.status < 500) return new ApiError(400, err.message, err.code ?? 'VOICE_CLONE_REJECTED', extra);
+      return new ApiError(502, err.message, err.code ?? 'VOICE_CLONE_PROVIDER_ERROR', extra);
+  }
+}
+
+/**
+ * rest.md §4.20 cloud path, with DashScope's own temporary storage instead of the original's third-party file
+ * host: the clip goes only to DashScope (upload policy → its OSS → `oss://` URL → CosyVoice `create_voice`), and
+ * the voice is stored under the audio key's bucket of voice_storage.json.
+ */
+async function cloneWithDashScope(ctx: MainContext, upload: Upload, kind: AudioKind, clip: DecodedClip | null, prefix: string, language: (typeof REF_LANGUAGES)[number], md5: string) {
+  const resolved = ctx.config.resolvedCore();
+  const bucket = resolved.assistApiKey;
+  // Cloned voices live with DashScope; like the engine that speaks them, prefer the Qwen key.
+  const qwenKey = ctx.config.coreFile().assistApiKeyQwen;
+  const apiKey = (typeof qwenKey === 'string' && qwenKey.trim()) || bucket;
+  if (!bucket || bucket === 'free-access' || !apiKey || apiKey === 'free-access') {
+    throw badRequest('云端声音克隆需要阿里云 DashScope（通义）API Key，请在 API 设置中填写；或配置本地 TTS 服务器', 'TTS_AUDIO_API_KEY_MISSING');
+  }
+  checkCloudClip(upload, kind, clip);
+
+  const existing = Object.values(ctx.config.voices()[bucket] ?? {}).find((v) => v.audio_md5 === md5 && typeof v.voice_id === 'string');
+  if (existing) return { voice_id: existing.voice_id, message: '已复用现有音色，跳过上传', reused: true };
+
+  const opts: DashScopeClientOptions = { apiKey, httpBase: dashscopeHttpBase(resolved.dashscopeWsBase) };
+  let fileUrl: string;
+  let created: Awaited<ReturnType<typeof createVoice>>;
+  try {
+    // The temporary file is bound to the model that reads it: the enrollment service.
+    fileUrl = await uploadTemporaryFile(opts, VOICE_ENROLLMENT_MODEL, { data: upload.data, ...AUDIO_TYPES[kind] });
+    created = await createVoice(opts, { targetModel: COSYVOICE_MODEL, prefix, url: fileUrl, languageHints: [LANGUAGE_HINTS[language]] });
+  } catch (err) {
+    const apiErr = enrollmentError(err);
+    ctx.log.warn({ status: apiErr.status, code: apiErr.code, reason: apiErr.message }, 'DashScope voice clone failed');
+    throw apiErr;
+  }
+  // Read the storage again: other voices may have been saved while DashScope worked.
+  const next = registerVoice(ctx.config.voices(), bucket, created.voiceId, { prefix, file_url: fileUrl, audio_md5: md5, ref_language: language, target_model: COSYVOICE_MODEL });
+  ctx.config.saveVoices(next); // atomic: temp file + rename
+  return {
+    voice_id: created.voiceId,
+    ...(created.requestId ? { request_id: created.requestId } : {}),
+    file_url: fileUrl,
+    message: '音色注册成功并已保存到音色库',
+  };
+}
+
 /** Voice preview, voice cloning and the clip helpers of `/api/characters` (rest.md §4.18 preview, §4.19, §4.20). */
 export async function voiceCloneRoutes(app: FastifyInstance, ctx: MainContext): Promise<void> {
   // preservePath: see the name as the client sent it, so a traversal attempt is refused rather than silently basenamed.
@@ -218,7 +318,7 @@ export async function voiceCloneRoutes(app: FastifyInstance, ctx: MainContext): 
     const upload = await readUpload(req);
     const kind = sniffAudio(upload.data.subarray(0, 16));
     if (!kind) throw badRequest('不是音频文件');
-    if (kind === 'wav') wavClip(upload); // 16-bit PCM WAV only (rest.md §4.20)
+    const clip = kind === 'wav' ? wavClip(upload) : null; // 16-bit PCM WAV only (rest.md §4.20)
     const prefix = (upload.fields.prefix ?? '').trim();
     if (!PREFIX_PATTERN.test(prefix)) throw badRequest('prefix 只能包含字母、数字、下划线和连字符（最多 20 个字符）');
     const language = (upload.fields.ref_language ?? 'ch').trim() || 'ch';
@@ -226,11 +326,8 @@ export async function voiceCloneRoutes(app: FastifyInstance, ctx: MainContext): 
     const md5 = createHash('md5').update(upload.data).digest('hex');
 
     const base = localTtsBase(ctx);
-    if (!base) {
-      // The original uploaded user voice samples to a hard-coded third-party host to get a public URL for
-      // DashScope; we never send user audio anywhere the user did not configure.
-      throw new ApiError(501, '云端声音克隆需要可公开访问的音频地址，本版本不会把录音上传到第三方服务器；请配置本地 TTS 服务器', 'VOICE_CLONE_CLOUD_UNAVAILABLE');
-    }
+    // No third-party file host (the original's weakness): the clip goes to DashScope's own temporary storage.
+    if (!base) return cloneWithDashScope(ctx, upload, kind, clip, prefix, language as (typeof REF_LANGUAGES)[number], md5);
     const existing = Object.values(ctx.config.voices()[LOCAL_TTS_BUCKET] ?? {}).find((v) => v.audio_md5 === md5 && v.ref_language === language);
     if (existing?.voice_id) return { voice_id: existing.voice_id, message: '已复用现有音色，跳过上传', reused: true, is_local: true };
 

@@ -37,7 +37,8 @@ export async function structuredRoutes(app: FastifyInstance, opts: { service: Me
     const name = known(req.params);
     const q = parse(RecallQuerySchema, req.query, 'query');
     const range = q.from !== undefined || q.to !== undefined ? { from: ms(q.from), to: ms(q.to) } : undefined;
-    return { results: await service.recall(name, q.q, { k: q.k, range, now: ms(q.now) }) };
+    const { items, reranked } = await service.recallRanked(name, q.q, { k: q.k, range, now: ms(q.now), rerank: q.rerank });
+    return { results: items, reranked };
   });
 
   app.get('/history/:name', async (req): Promise<HistoryPage> => {

@@ -26,6 +26,11 @@ export interface RecallOptions {
   denseSeqs?: readonly number[];
   /** Which signals to use; `bm25Only` is the baseline the evaluation compares against. */
   bm25Only?: boolean;
+  /**
+   * Return this many items (at least `k`) in the same fused order, e.g. candidates for a rerank stage; `k` still
+   * decides everything else, so the first `k` items are exactly what a call without `take` returns.
+   */
+  take?: number;
 }
 
 /** How many full-text candidates are re-ranked; more costs latency, fewer loses multi-hop evidence. */
@@ -74,6 +79,7 @@ function turnItem(turn: StoredTurn, score: number): RecallItem {
  */
 export function recall(db: MemoryDb, query: string, opts: RecallOptions): RecallItem[] {
   const now = new Date(opts.now ?? Date.now());
+  const take = Math.max(opts.k, opts.take ?? 0);
   // The baseline reads the question as plain words: no time filter, no speaker.
   const time = opts.bm25Only ? { rest: query, range: undefined } : parseTimeFilter(query, now);
   const range = opts.range ?? time.range;
@@ -82,7 +88,7 @@ export function recall(db: MemoryDb, query: string, opts: RecallOptions): Recall
   if (terms.length === 0) {
     // A question that is only a time ("what happened yesterday?"): the newest turns of that time.
     if (!range) return [];
-    return db.turnsInRange(range, opts.k).map((t, i) => turnItem(t, 1 / (i + 1)));
+    return db.turnsInRange(range, take).map((t, i) => turnItem(t, 1 / (i + 1)));
   }
   // Real document frequencies from the index: IDF weights, and the very common terms left out of the match
   // (they carry almost no evidence, and scoring them means scoring most of the history).
@@ -106,7 +112,7 @@ export function recall(db: MemoryDb, query: string, opts: RecallOptions): Recall
   }
   if (opts.bm25Only) {
     return hits
-      .slice(0, opts.k)
+      .slice(0, take)
       .map((h) => db.turnBySeq(h.seq))
       .filter((t): t is StoredTurn => t !== undefined)
       .map((t, i) => turnItem(t, 1 / (i + 1)));
@@ -207,5 +213,5 @@ export function recall(db: MemoryDb, query: string, opts: RecallOptions): Recall
     if (!fact) continue;
     items.push({ id: fact.id, text: `${fact.subject}: ${fact.key} = ${fact.value}`, role: 'system', speaker: fact.subject, timestamp: new Date(fact.ts).toISOString(), score: rrf(rank, WEIGHT.fact), kind: 'fact' });
   }
-  return items.sort((a, b) => b.score - a.score).slice(0, opts.k);
+  return items.sort((a, b) => b.score - a.score).slice(0, take);
 }

@@ -5,7 +5,7 @@ import { buildHealthBody } from '../health.js';
 import { createLogger, type Logger } from '../log.js';
 import { bindHost, isLoopbackHost, servicePort, servicePortVariable, type ServiceName } from '../ports.js';
 import { installGuard } from './guard.js';
-import { EXIT_CONFIG_ERROR } from '../exit-codes.js';
+import { EXIT_CONFIG_ERROR, EXIT_STOP_REQUESTED } from '../exit-codes.js';
 
 export interface ServiceOptions {
   log?: Logger;
@@ -100,6 +100,14 @@ export async function listenService(app: FastifyInstance, service: ServiceName, 
 
 export { EXIT_CONFIG_ERROR };
 
+let exitCode = 0;
+
+/** Stops this service gracefully and tells the launcher to stop the whole app (EXIT_STOP_REQUESTED). */
+export function requestAppStop(): void {
+  exitCode = EXIT_STOP_REQUESTED;
+  process.kill(process.pid, 'SIGTERM');
+}
+
 /**
  * Runs a service entry point: start, and on SIGTERM/SIGINT close within `graceMs`.
  * Startup errors print one clear line and exit with EXIT_CONFIG_ERROR so the launcher does not loop.
@@ -126,7 +134,7 @@ export async function runService(
     } catch (err) {
       log.error({ err }, 'error while stopping');
     }
-    process.exit(0);
+    process.exit(exitCode);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));

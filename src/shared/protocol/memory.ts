@@ -62,6 +62,8 @@ export const RecallQuerySchema = z.object({
   to: isoTime.optional(),
   /** Reference time for relative words such as "yesterday" (default: now). */
   now: isoTime.optional(),
+  /** Force the LLM rerank off (0) or on (1, only when an assist model is configured); default from the settings. */
+  rerank: z.enum(['0', '1', 'false', 'true']).transform((v) => v === '1' || v === 'true').optional(),
 });
 export const RecallItemSchema = z.object({
   id: z.string(),
@@ -72,7 +74,11 @@ export const RecallItemSchema = z.object({
   score: z.number(),
   kind: z.enum(['turn', 'summary', 'fact']),
 });
-export const RecallResultSchema = z.object({ results: z.array(RecallItemSchema) });
+export const RecallResultSchema = z.object({
+  results: z.array(RecallItemSchema),
+  /** Whether the assist model's rerank ordered the results (absent from older servers). */
+  reranked: z.boolean().optional(),
+});
 export type RecallResult = z.infer<typeof RecallResultSchema>;
 
 export const HistoryQuerySchema = z.object({

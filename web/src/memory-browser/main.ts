@@ -18,6 +18,7 @@ import {
 import { RecentView } from './recent-view';
 import { ReviewToggle } from './review-toggle';
 import { StatusBanner } from './status-banner';
+import { sendBeaconOnClose } from '../closing-beacon';
 
 /** While memory is unreachable the page looks again this often: the launcher restarts it within seconds. */
 const RETRY_MS = 5000;
@@ -260,3 +261,5 @@ if (initial) {
   banner.show(t('memory.errors.noCharacters'));
   layout.dataset.loading = 'false';
 }
+
+sendBeaconOnClose();

@@ -14,6 +14,7 @@ import { ProvidersSection } from './providers';
 import type { SettingsSection } from './section';
 import { isSectionId, sectionFromLocation, sectionHref, type SectionId } from './sections';
 import { VoicesSection } from './voices';
+import { sendBeaconOnClose } from '../closing-beacon';
 
 initI18n();
 applyTranslations(document);
@@ -93,3 +94,5 @@ onLanguageChanged((lng) => {
 
 for (const panel of panels.values()) panel.querySelector('h1')?.setAttribute('tabindex', '-1');
 void show(sectionFromLocation(location.pathname, location.hash));
+
+sendBeaconOnClose();

@@ -195,7 +195,7 @@ export class VoicesSection implements SettingsSection {
       await this.loadLocalVoices();
     } catch (err) {
       const e = err as CodedError;
-      if (e.code === 'VOICE_CLONE_CLOUD_UNAVAILABLE') this.cloneStatus.show('error', 'settings.voices.cloneCloud', { status: e.status, error: e.message });
+      if (e.code === 'TTS_AUDIO_API_KEY_MISSING') this.cloneStatus.show('error', 'settings.voices.cloneNeedsKey');
       else if (e.code === 'TTS_CUSTOM_URL_LOCALHOST_ONLY') this.cloneStatus.show('error', 'settings.voices.localOnly');
       else this.cloneStatus.show('error', 'settings.voices.cloneFailed', { status: e.status, error: e.message });
     } finally {

@@ -193,7 +193,7 @@ const en = {
       deleted: 'The voice {{voice}} was deleted.',
       deleteFailed: 'Could not delete the voice: {{error}}',
       cloneTitle: 'Clone a voice',
-      cloneIntro: 'Upload a clean clip of 5–30 seconds. neko clones with your local speech server and never uploads your recording elsewhere.',
+      cloneIntro: 'Upload a clean clip of 5–60 seconds (10–20 s works best). neko clones it with your local speech server, or with Alibaba DashScope (CosyVoice) using your DashScope key: the recording goes there and nowhere else.',
       clip: 'Audio clip (WAV, MP3 or M4A)',
       clipHint: 'WAV must be 16-bit.',
       clipRequired: 'Choose an audio clip first.',
@@ -214,7 +214,7 @@ const en = {
       cloning: 'Uploading and cloning…',
       cloned: 'The voice {{voice}} is ready.',
       cloneReused: 'This clip was cloned before: {{voice}} is reused.',
-      cloneCloud: 'Cloning needs a local speech server (HTTP {{status}}): set one as the custom "Speech (TTS)" endpoint under Providers & keys. Server says: {{error}}',
+      cloneNeedsKey: 'Cloning needs an Alibaba DashScope (Qwen) API key under Providers & keys, or a local speech server as the custom "Speech (TTS)" endpoint.',
       cloneFailed: 'Cloning failed (HTTP {{status}}): {{error}}',
     },
     models: {

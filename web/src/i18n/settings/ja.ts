@@ -196,7 +196,7 @@ const ja: Shape<Strings> = {
       deleted: '声 {{voice}} を削除しました。',
       deleteFailed: '声を削除できませんでした：{{error}}',
       cloneTitle: '声をクローン',
-      cloneIntro: '5〜30 秒のきれいな録音をアップロードしてください。neko はローカル音声サーバーでクローンし、録音を他所へ送ることはありません。',
+      cloneIntro: '5〜60 秒のきれいな録音をアップロードしてください（10〜20 秒が最適です）。neko はローカル音声サーバー、または DashScope のキーを使って Alibaba DashScope（CosyVoice）でクローンします。録音はそこ以外には送られません。',
       clip: '音声クリップ（WAV、MP3、M4A）',
       clipHint: 'WAV は 16 ビットである必要があります。',
       clipRequired: '先に音声クリップを選んでください。',
@@ -217,7 +217,7 @@ const ja: Shape<Strings> = {
       cloning: 'アップロードしてクローンしています…',
       cloned: '声 {{voice}} の準備ができました。',
       cloneReused: 'この録音は以前クローン済みです：{{voice}} を再利用します。',
-      cloneCloud: '声のクローンにはローカル音声サーバーが必要です（HTTP {{status}}）。「プロバイダーとキー」でカスタムの「音声合成（TTS）」エンドポイントとして設定してください。サーバーの説明：{{error}}',
+      cloneNeedsKey: '声のクローンには、「プロバイダーとキー」で Alibaba DashScope（Qwen）の API キーを設定するか、ローカル音声サーバーをカスタムの「音声合成（TTS）」エンドポイントに設定してください。',
       cloneFailed: 'クローンに失敗しました（HTTP {{status}}）：{{error}}',
     },
     models: {

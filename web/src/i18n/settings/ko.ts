@@ -196,7 +196,7 @@ const ko: Shape<Strings> = {
       deleted: '목소리 {{voice}}을(를) 삭제했습니다.',
       deleteFailed: '목소리를 삭제하지 못했습니다: {{error}}',
       cloneTitle: '목소리 복제',
-      cloneIntro: '5~30초 길이의 깨끗한 녹음을 올리세요. neko는 로컬 음성 서버로 복제하며 녹음을 다른 곳에 올리지 않습니다.',
+      cloneIntro: '5~60초 길이의 깨끗한 녹음을 올리세요(10~20초가 가장 좋아요). neko는 로컬 음성 서버로, 또는 DashScope 키로 Alibaba DashScope(CosyVoice)에서 복제해요. 녹음은 그곳 외에는 보내지 않아요.',
       clip: '오디오 클립(WAV, MP3, M4A)',
       clipHint: 'WAV는 16비트여야 합니다.',
       clipRequired: '먼저 오디오 클립을 고르세요.',
@@ -217,7 +217,7 @@ const ko: Shape<Strings> = {
       cloning: '업로드하고 복제하는 중…',
       cloned: '목소리 {{voice}}이(가) 준비되었습니다.',
       cloneReused: '이 녹음은 이미 복제한 적이 있어 {{voice}}을(를) 다시 씁니다.',
-      cloneCloud: '목소리 복제에는 로컬 음성 서버가 필요합니다(HTTP {{status}}). "제공자와 키"에서 사용자 지정 "음성 합성(TTS)" 엔드포인트로 설정하세요. 서버 메시지: {{error}}',
+      cloneNeedsKey: '목소리를 복제하려면 "제공자와 키"에 Alibaba DashScope(Qwen) API 키를 넣거나, 로컬 음성 서버를 사용자 지정 "음성 합성(TTS)" 엔드포인트로 설정하세요.',
       cloneFailed: '복제에 실패했습니다(HTTP {{status}}): {{error}}',
     },
     models: {

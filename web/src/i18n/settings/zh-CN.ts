@@ -196,7 +196,7 @@ const zhCN: Shape<Strings> = {
       deleted: '已删除音色 {{voice}}。',
       deleteFailed: '无法删除音色：{{error}}',
       cloneTitle: '克隆声音',
-      cloneIntro: '上传一段 5–30 秒的清晰录音。neko 使用你的本地语音服务器克隆，绝不会把录音上传到别处。',
+      cloneIntro: '上传一段 5–60 秒的清晰录音（10–20 秒效果最好）。neko 用你的本地语音服务器克隆，或用你的阿里云 DashScope 密钥通过 CosyVoice 克隆：录音只会发送到那里。',
       clip: '音频片段（WAV、MP3 或 M4A）',
       clipHint: 'WAV 必须是 16 位。',
       clipRequired: '请先选择音频片段。',
@@ -217,7 +217,7 @@ const zhCN: Shape<Strings> = {
       cloning: '正在上传并克隆…',
       cloned: '音色 {{voice}} 已就绪。',
       cloneReused: '这段录音以前克隆过：复用 {{voice}}。',
-      cloneCloud: '克隆声音需要本地语音服务器（HTTP {{status}}）：请在“服务商与密钥”中把它设为自定义“语音合成（TTS）”接口。服务器说明：{{error}}',
+      cloneNeedsKey: '克隆声音需要在“服务商与密钥”中填写阿里云 DashScope（通义）API 密钥，或把本地语音服务器设为自定义“语音合成（TTS）”接口。',
       cloneFailed: '克隆失败（HTTP {{status}}）：{{error}}',
     },
     models: {

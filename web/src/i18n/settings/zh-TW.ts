@@ -196,7 +196,7 @@ const zhTW: Shape<Strings> = {
       deleted: '已刪除音色 {{voice}}。',
       deleteFailed: '無法刪除音色：{{error}}',
       cloneTitle: '複製聲音',
-      cloneIntro: '上傳一段 5–30 秒的清晰錄音。neko 使用你的本機語音伺服器複製，絕不會把錄音上傳到別處。',
+      cloneIntro: '上傳一段 5–60 秒的清晰錄音（10–20 秒效果最好）。neko 用你的本機語音伺服器複製，或用你的阿里雲 DashScope 金鑰透過 CosyVoice 複製：錄音只會傳送到那裡。',
       clip: '音訊片段（WAV、MP3 或 M4A）',
       clipHint: 'WAV 必須是 16 位元。',
       clipRequired: '請先選擇音訊片段。',
@@ -217,7 +217,7 @@ const zhTW: Shape<Strings> = {
       cloning: '正在上傳並複製…',
       cloned: '音色 {{voice}} 已就緒。',
       cloneReused: '這段錄音以前複製過：沿用 {{voice}}。',
-      cloneCloud: '複製聲音需要本機語音伺服器（HTTP {{status}}）：請在「服務商與金鑰」中把它設為自訂「語音合成（TTS）」介面。伺服器說明：{{error}}',
+      cloneNeedsKey: '複製聲音需要在「服務商與金鑰」中填寫阿里雲 DashScope（通義）API 金鑰，或把本機語音伺服器設為自訂「語音合成（TTS）」介面。',
       cloneFailed: '複製失敗（HTTP {{status}}）：{{error}}',
     },
     models: {
