@@ -11,7 +11,7 @@ import { createProvider, stopSharedSimServer } from './providers/select.js';
 import type { SessionTiming } from './session/character-session.js';
 import { CharacterSessions } from './session/character-sessions.js';
 import { PooledSessionAudio } from './session/pooled-audio.js';
-import { createSpeechOutput } from './tts/select-engine.js';
+import { createSpeechOutput, hasCustomVoice } from './tts/select-engine.js';
 import { sttConfigFrom, withVoiceInput } from './stt/with-voice-input.js';
 import { ProactiveChat } from './proactive/proactive-chat.js';
 import { effectiveSystemPrompt, MASTER_KEY, NAME_FIELD } from '../shared/config/characters.js';
@@ -74,6 +74,7 @@ export function assembleChat(deps: ChatAssemblyDeps) {
       return { provider: heard, notice: notice ?? undefined };
     },
     speechFor: (character) => createSpeechOutput(config, character, pool, (message) => log.warn({ character }, message)),
+    customVoiceFor: (character) => hasCustomVoice(config, character),
     audioFor: (character) => new PooledSessionAudio(pool, character),
     agent: deps.agentBridge
       ? { requestAnalyze: (req) => deps.agentBridge!.requestAnalyze({ ...req, messages: req.messages }) }

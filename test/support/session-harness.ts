@@ -79,7 +79,7 @@ export interface Harness {
 }
 
 /** A session wired to scripted providers, a recording socket, and a real outbox whose memory is unreachable. */
-export function sessionHarness(dir: string, opts: { timing?: Partial<SessionTiming>; memoryDown?: boolean; capabilities?: ProviderCapabilities; configure?: (p: ScriptedProvider, n: number) => void; speech?: RecordingSpeech[] } = {}): Harness {
+export function sessionHarness(dir: string, opts: { timing?: Partial<SessionTiming>; memoryDown?: boolean; capabilities?: ProviderCapabilities; configure?: (p: ScriptedProvider, n: number) => void; speech?: RecordingSpeech[]; customVoice?: boolean } = {}): Harness {
   const log = createLogger('test', 'silent');
   const outbox = new MemoryOutbox(join(dir, 'outbox.sqlite'), new MemoryClient({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 200 }), log);
   const providers: ScriptedProvider[] = [];
@@ -110,6 +110,7 @@ export function sessionHarness(dir: string, opts: { timing?: Partial<SessionTimi
       },
     },
     timing: opts.timing,
+    customVoice: opts.customVoice === undefined ? undefined : () => opts.customVoice!,
     speech: opts.speech
       ? () => {
           const s = new RecordingSpeech();

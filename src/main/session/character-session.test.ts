@@ -288,6 +288,38 @@ test('screen frames to a realtime provider are paced; text mode attaches every f
   assert.deepEqual(h.providers[0]!.imagesIn, ['/9j/AAAA']);
 });
 
+test('a custom voice: the realtime model connects text-only, its own audio is dropped, and TTS speaks the reply', async (t) => {
+  const speeches: RecordingSpeech[] = [];
+  const h = setup(t, { speech: speeches, customVoice: true });
+  await h.session.start('audio');
+  await h.settle();
+  const p = h.providers[0]!;
+  assert.equal(p.capabilities.audioOutput, true, 'the provider could speak');
+  assert.equal(p.connectedWith!.audioOutput, false, 'asked for text only');
+  const tts = speeches[0]!;
+  assert.ok(tts, 'TTS started for the session');
+  p.emit('response_started', { responseId: 'r1' });
+  p.emit('text', { text: 'Hello in my own voice.', first: true, source: 'transcript' });
+  p.emit('audio', { pcm: Buffer.alloc(480) }); // a provider that cannot turn its voice off
+  const id = h.session.currentSpeechId;
+  assert.deepEqual(tts.pushed, [{ speechId: id, text: 'Hello in my own voice.' }]);
+  await h.settle();
+  assert.equal(h.socket.audio.length, 0, 'the provider voice never reaches the page');
+  p.emit('response_done', { responseId: 'r1', text: 'Hello in my own voice.', cancelled: false });
+  assert.deepEqual(tts.ended, [id]);
+  tts.emit('audio', { speechId: id, audio: Buffer.alloc(960), format: 'pcm16-48k' });
+  assert.equal(h.socket.audio.length, 1, 'the custom voice is heard');
+});
+
+test('without a custom voice the realtime model speaks itself and no TTS starts', async (t) => {
+  const speeches: RecordingSpeech[] = [];
+  const h = setup(t, { speech: speeches, customVoice: false });
+  await h.session.start('audio');
+  await h.settle();
+  assert.equal(h.providers[0]!.connectedWith!.audioOutput, true);
+  assert.equal(speeches.length, 0);
+});
+
 test('a provider that does not speak is voiced by TTS under the reply speech id; barge-in silences it', async (t) => {
   const speeches: RecordingSpeech[] = [];
   const h = setup(t, { speech: speeches, capabilities: { audioInput: false, audioOutput: false, vision: true, serverVad: false, inputSampleRate: 16_000, outputSampleRate: 24_000 } });

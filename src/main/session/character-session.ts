@@ -75,6 +75,11 @@ export interface CharacterSessionDeps {
   agent?: AgentHooks;
   /** Voices replies when the provider does not speak (text models, or a custom voice); absent = text only. */
   speech?: () => SpeechOutput;
+  /**
+   * The character has its own voice (a cloned voice or a custom TTS server): then a realtime model runs
+   * text-only and TTS speaks its replies (sessions.md §5.1 step 7). Read at each session start.
+   */
+  customVoice?: () => boolean;
   timing?: Partial<SessionTiming>;
 }
 
@@ -114,6 +119,8 @@ export class CharacterSession implements CharacterSessionControl {
   private provider?: RealtimeProvider;
   /** TTS for the current session when its provider does not speak. */
   private speech?: SpeechOutput;
+  /** Per connected provider: whether its own voice is heard (decided at connect, see speaksItself). */
+  private readonly nativeAudio = new WeakMap<RealtimeProvider, boolean>();
   private mode: InputMode = 'audio';
   private turns = new TurnLog();
   private speechId = randomUUID();
@@ -274,9 +281,14 @@ export class CharacterSession implements CharacterSessionControl {
     if (this.agentResults.length) void this.deliverAgentResults();
   }
 
+  /** Whether `provider`'s own voice is heard (false for text models, and when the character has a custom voice). */
+  private speaksItself(provider: RealtimeProvider): boolean {
+    return this.nativeAudio.get(provider) ?? provider.capabilities.audioOutput;
+  }
+
   /** Starts TTS for a provider that does not speak by itself; its audio goes to the page under its speech id. */
   private attachSpeech(provider: RealtimeProvider): void {
-    if (provider.capabilities.audioOutput || this.speech || !this.deps.speech) return;
+    if (this.speaksItself(provider) || this.speech || !this.deps.speech) return;
     const speech = this.deps.speech();
     speech.on('audio', ({ speechId, audio }) => {
       if (this.speech !== speech || this.interruptedIds.includes(speechId)) return;
@@ -304,11 +316,13 @@ export class CharacterSession implements CharacterSessionControl {
     const language = this.language ?? profile.language;
     const instructions = sessionInstructions({ characterPrompt: profile.prompt, memoryContext, recentTurns, names: profile.names, language });
     const { provider, notice } = await this.deps.createProvider(mode);
+    const nativeAudio = provider.capabilities.audioOutput && !(this.deps.speech && this.deps.customVoice?.());
+    this.nativeAudio.set(provider, nativeAudio);
     this.bindProvider(provider);
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.timing.startTimeoutMs);
     try {
-      await provider.connect({ instructions, audioOutput: provider.capabilities.audioOutput, signal: controller.signal });
+      await provider.connect({ instructions, audioOutput: nativeAudio, signal: controller.signal });
     } catch (err) {
       void provider.close().catch(() => undefined);
       throw controller.signal.aborted ? new Error(`provider did not connect within ${this.timing.startTimeoutMs} ms`) : err;
@@ -529,12 +543,14 @@ export class CharacterSession implements CharacterSessionControl {
       this.replyHadOutput = true;
       this.turns.add('assistant', text, isNew);
       if (shown) this.send({ type: 'gemini_response', text: shown, isNewMessage: isNew });
-      if (shown && !provider.capabilities.audioOutput) this.speech?.push(this.speechId, shown);
+      if (shown && !this.speaksItself(provider)) this.speech?.push(this.speechId, shown);
     });
     provider.on('audio', ({ pcm }) => {
       if (!current()) return;
       this.replyOpen = true;
       this.replyHadOutput = true;
+      // Providers that cannot turn their voice off (Gemini Live, Step) still send it: the custom voice speaks instead.
+      if (!this.speaksItself(provider)) return;
       const tag = this.speechId;
       void this.deps.audio.output(pcm, provider.capabilities.outputSampleRate).then(
         (pcm48) => {
@@ -570,7 +586,7 @@ export class CharacterSession implements CharacterSessionControl {
     provider.on('response_done', ({ cancelled }) => {
       if (!current()) return;
       const spoke = this.replyHadOutput;
-      if (spoke && !provider.capabilities.audioOutput) this.speech?.end(this.speechId);
+      if (spoke && !this.speaksItself(provider)) this.speech?.end(this.speechId);
       this.replyOpen = false;
       this.replyHadOutput = false;
       this.turns.closeTurn();
@@ -722,7 +738,7 @@ export class CharacterSession implements CharacterSessionControl {
     this.speechId = randomUUID();
     const clean = stripTags(text).trim();
     this.send({ type: 'gemini_response', text: clean, isNewMessage: true });
-    if (!this.provider!.capabilities.audioOutput) {
+    if (!this.speaksItself(this.provider!)) {
       this.speech?.push(this.speechId, clean);
       this.speech?.end(this.speechId);
     }

@@ -19,6 +19,8 @@ export interface CharacterSessionsDeps {
   agent?: AgentHooks;
   /** TTS for one character, used when its provider does not speak. */
   speechFor?: (character: string) => SpeechOutput;
+  /** The character has its own voice (cloned voice or custom TTS server): realtime models then run text-only. */
+  customVoiceFor?: (character: string) => boolean;
   timing?: Partial<SessionTiming>;
 }
 
@@ -50,6 +52,7 @@ export class CharacterSessions {
       audio: this.deps.audioFor(character),
       agent: this.deps.agent,
       speech: this.deps.speechFor ? () => this.deps.speechFor!(character) : undefined,
+      customVoice: this.deps.customVoiceFor ? () => this.deps.customVoiceFor!(character) : undefined,
       timing: this.deps.timing,
     });
     this.deps.registry.attachSession(character, session);

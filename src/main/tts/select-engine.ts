@@ -105,6 +105,16 @@ export function chooseTtsEngine(input: TtsChoiceInput): TtsChoice {
 }
 
 /**
+ * Whether the character speaks with its own voice rather than the realtime model's (sessions.md §5.1 step 7):
+ * a voice id is bound to it, or a custom TTS server is configured. Then the realtime model runs text-only.
+ */
+export function hasCustomVoice(config: ConfigStore, character: string): boolean {
+  const coreFile = config.coreFile();
+  if (coreFile.enableCustomApi === true && /^https?:/i.test(str(coreFile.ttsModelUrl))) return true;
+  return str(config.characters()[CHARACTERS_KEY][character]?._reserved?.voice_id) !== '';
+}
+
+/**
  * The SpeechOutput for one character's session: reads the config now (a session keeps the voice it started
  * with; voice changes restart the session), picks the engine, and converts its audio on the worker pool.
  */
