@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { sharedProcessRunner } from './process-runner.js';
 import { createHash } from 'node:crypto';
 import { ClauseUtterance } from './clause-utterance.js';
@@ -23,6 +22,8 @@ const DEFAULT_RATE = 175;
 const DEFAULT_PITCH = 50;
 /** Niceness of synthesis processes (0 normal … 19 lowest). */
 const SYNTH_NICENESS = 10;
+/** `espeak-ng --version` results per binary path, shared by every engine in the process. */
+const availability = new Map<string, Promise<void>>();
 
 /**
  * A stable voice per character for the offline engine: pitch and speed derived from the name, so two
@@ -43,7 +44,6 @@ export class EspeakEngine implements TtsEngine {
   private readonly voices: Record<TextScript, string>;
   private readonly rate: number;
   private readonly pitch: number;
-  private checked: Promise<void> | null = null;
 
   constructor(opts: EspeakOptions = {}) {
     this.binary = opts.binary ?? 'espeak-ng';
@@ -52,14 +52,26 @@ export class EspeakEngine implements TtsEngine {
     this.pitch = clamp(Math.round(opts.pitch ?? DEFAULT_PITCH), 0, 99);
   }
 
-  /** Runs `espeak-ng --version` once: the engine is ready when the program exists. */
+  /**
+   * Runs `espeak-ng --version` once per process and binary (from the runner's worker thread, like synthesis):
+   * the engine is ready when the program exists. Every session start used to spawn it on the chat thread.
+   */
   prepare(): Promise<void> {
-    this.checked ??= new Promise<void>((resolve, reject) => {
-      const child = spawn(this.binary, ['--version'], { stdio: 'ignore' });
-      child.once('error', (err) => reject(new TtsEngineError('TTS_CONNECTION_FAILED', `espeak-ng is not available: ${err.message}`)));
-      child.once('exit', (code) => (code === 0 ? resolve() : reject(new TtsEngineError('TTS_CONNECTION_FAILED', `espeak-ng --version exited with ${code}`))));
-    });
-    return this.checked;
+    let check = availability.get(this.binary);
+    if (!check) {
+      check = sharedProcessRunner.run(this.binary, ['--version']).done.then(
+        ({ code }) => {
+          if (code !== 0) throw new TtsEngineError('TTS_CONNECTION_FAILED', `espeak-ng --version exited with ${code}`);
+        },
+        (err: Error) => {
+          throw new TtsEngineError('TTS_CONNECTION_FAILED', `espeak-ng is not available: ${err.message}`);
+        },
+      );
+      availability.set(this.binary, check);
+      // A failure is not remembered: the user may install espeak-ng while neko runs.
+      check.catch(() => availability.delete(this.binary));
+    }
+    return check;
   }
 
   start(sink: TtsSink): TtsUtterance {
