@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import type { ConsoleMessage, Page, Response } from 'playwright-core';
 import { ensureWebBuilt, launchBrowser, nekoState, openChatPage, PageProblems, startNeko, type BrowserContext, type Services, type TestBrowser } from '../support/browser.js';
 import { buildVrmFile } from '../support/vrm-file.js';
+import { pcm16WavHeader } from '../../src/main/tts/wav-stream.js';
 import { closedPort } from '../support/main-app.js';
 import { startModelsServer, type ModelsServer } from '../support/models-server.js';
 import { http, ROOT, waitFor } from '../support/services.js';
@@ -257,22 +258,9 @@ test('models: upload a VRM with progress, set it for a character and see it draw
 /** 0.5 s of a 440 Hz tone as 16-bit mono WAV. */
 function toneWav(): Buffer {
   const rate = 16_000;
-  const samples = rate / 2;
-  const wav = Buffer.alloc(44 + samples * 2);
-  wav.write('RIFF', 0, 'latin1');
-  wav.writeUInt32LE(36 + samples * 2, 4);
-  wav.write('WAVEfmt ', 8, 'latin1');
-  wav.writeUInt32LE(16, 16);
-  wav.writeUInt16LE(1, 20);
-  wav.writeUInt16LE(1, 22);
-  wav.writeUInt32LE(rate, 24);
-  wav.writeUInt32LE(rate * 2, 28);
-  wav.writeUInt16LE(2, 32);
-  wav.writeUInt16LE(16, 34);
-  wav.write('data', 36, 'latin1');
-  wav.writeUInt32LE(samples * 2, 40);
-  for (let i = 0; i < samples; i++) wav.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / rate)), 44 + i * 2);
-  return wav;
+  const pcm = Buffer.alloc(rate);
+  for (let i = 0; i < rate / 2; i++) pcm.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / rate)), i * 2);
+  return Buffer.concat([pcm16WavHeader(rate, pcm.length), pcm]);
 }
 
 test('voices: the engine, the library with a preview that plays, and the cloning error said clearly', { timeout: 60_000 }, async () => {

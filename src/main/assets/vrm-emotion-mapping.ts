@@ -3,16 +3,9 @@ import { join } from 'node:path';
 import { writeJsonAtomic } from '../../shared/config/json-file.js';
 import { badRequest } from '../../shared/errors.js';
 import { readJsonObject } from './live2d-model-config.js';
+import { DEFAULT_MOOD_MAP } from '../../shared/vrm-mood-map.js';
 
-/** Which VRM expressions an emotion plays when a model has no mapping of its own (rest.md §8). */
-export const DEFAULT_MOOD_MAP: Readonly<Record<string, readonly string[]>> = {
-  neutral: ['neutral'],
-  happy: ['happy', 'joy', 'fun', 'smile', 'joy_01'],
-  relaxed: ['relaxed', 'joy', 'fun', 'content'],
-  sad: ['sad', 'sorrow', 'grief'],
-  angry: ['angry', 'anger'],
-  surprised: ['surprised', 'surprise', 'shock', 'e', 'o'],
-};
+export { DEFAULT_MOOD_MAP };
 
 /** The expression names the VRM emotion editor offers (the original's fixed list; the model is not read). */
 export const VRM_EXPRESSIONS = [

@@ -1,17 +1,11 @@
 import type { VRMExpressionManager } from '@pixiv/three-vrm';
 import type { Expression } from '../avatar';
+import { DEFAULT_MOOD_MAP as SHARED_MOOD_MAP } from '../../../../src/shared/vrm-mood-map';
 
 /** Emotion → VRM expression names to try, first present wins (rest.md §8 DEFAULT_MOOD_MAP). */
 export type MoodMap = Partial<Record<string, readonly string[]>>;
 
-export const DEFAULT_MOOD_MAP: MoodMap = {
-  neutral: ['neutral'],
-  happy: ['happy', 'joy', 'fun', 'smile', 'joy_01'],
-  relaxed: ['relaxed', 'joy', 'fun', 'content'],
-  sad: ['sad', 'sorrow', 'grief'],
-  angry: ['angry', 'anger'],
-  surprised: ['surprised', 'surprise', 'shock', 'e', 'o'],
-};
+export const DEFAULT_MOOD_MAP: MoodMap = SHARED_MOOD_MAP;
 
 /** Per second: an emotion takes about a third of a second to settle on the face. */
 const EASE_RATE = 7;
