@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, test } from 'node:test';
 import { COSYVOICE_MODEL } from '../src/main/tts/cosyvoice-engine.js';
-import { deleteVoice, isTrustedUploadHost, listVoices } from '../src/main/tts/dashscope-voice-enrollment.js';
+import { isTrustedUploadHost, listVoices } from '../src/main/tts/dashscope-voice-enrollment.js';
 import { encodeWav } from '../src/main/tts/wav-stream.js';
 import { startDashScopeServer, type DashScopeServer } from './support/dashscope-server.js';
 import { closedPort, startMainApp, type MainAppHarness } from './support/main-app.js';
@@ -108,11 +108,31 @@ test('cloud voice_clone: clip → DashScope temporary storage → create_voice �
   assert.equal(again.body.voice_id, voiceId);
   assert.equal(server.requests.length, 3);
 
-  // The client's list_voice / delete_voice against the same protocol.
+  // The client's list_voice against the same protocol.
   const opts = { apiKey: KEY, httpBase: server.httpBase };
   assert.deepEqual((await listVoices(opts, { prefix: 'neko1' })).map((v) => [v.voiceId, v.status]), [[voiceId, 'OK']]);
-  await deleteVoice(opts, voiceId);
+
+  // Deleting the voice from the library deletes it at DashScope too (it counts against the account's quota).
+  const removed = await h.inject({ method: 'DELETE', url: `/api/characters/voices/${encodeURIComponent(voiceId)}` });
+  assert.equal(removed.status, 200, JSON.stringify(removed.body));
+  assert.equal(removed.body.remote_deleted, true);
   assert.deepEqual(await listVoices(opts), []);
+  assert.equal(h.ctx.config.voices()[KEY]?.[voiceId], undefined);
+});
+
+test('deleting a cloned voice while DashScope is down: gone from the library, and the answer says DashScope still has it', { timeout: 60_000 }, async () => {
+  const server = await dashscope();
+  const h = await mainFor(server);
+  const res = await clone(h, { prefix: 'neko2' });
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  const voiceId = res.body.voice_id as string;
+  await server.close();
+  const removed = await h.inject({ method: 'DELETE', url: `/api/characters/voices/${encodeURIComponent(voiceId)}` });
+  assert.equal(removed.status, 200, JSON.stringify(removed.body));
+  assert.equal(removed.body.remote_deleted, false);
+  assert.match(String(removed.body.remote_error), /DashScope/);
+  assert.ok(!JSON.stringify(removed.body).includes(KEY), 'the key is not echoed');
+  assert.equal(h.ctx.config.voices()[KEY]?.[voiceId], undefined);
 });
 
 test('cloud voice_clone with a rejected key: clear 401, nothing uploaded, nothing stored', { timeout: 60_000 }, async () => {

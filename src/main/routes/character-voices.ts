@@ -8,6 +8,8 @@ import { checkLoopbackHttpUrl } from '../net/loopback-url.js';
 import { voiceReloadNotice } from '../session/page-notices.js';
 import { characterFromPath } from './character-names.js';
 import { objectBody } from './request-body.js';
+import { deleteVoice } from '../tts/dashscope-voice-enrollment.js';
+import { dashscopeVoiceAccess } from './voice-clone.js';
 
 /** Longest voice id accepted; provider ids are short, this only bounds what lands in the config files. */
 const MAX_VOICE_ID_LENGTH = 200;
@@ -98,13 +100,27 @@ export async function characterVoiceRoutes(app: FastifyInstance, ctx: MainContex
 
   app.delete<{ Params: { voice_id: string } }>('/voices/:voice_id', async (req) => {
     const voiceId = req.params.voice_id;
+    const record = ctx.config.voices()[audioKey(ctx)]?.[voiceId];
     const { storage, removed } = removeVoice(ctx.config.voices(), audioKey(ctx), voiceId);
     if (!removed) throw notFound('音色不存在或删除失败');
+    // A voice enrolled with DashScope counts against the account's quota until it is deleted there too.
+    // The local entry goes either way; the answer says whether DashScope's went as well.
+    let remote: Record<string, unknown> = {};
+    const access = typeof record?.file_url === 'string' && record.file_url.startsWith('oss://') ? dashscopeVoiceAccess(ctx) : null;
+    if (access) {
+      try {
+        await deleteVoice(access.opts, voiceId);
+        remote = { remote_deleted: true };
+      } catch (err) {
+        ctx.log.warn({ voiceId, reason: (err as Error).message }, 'DashScope voice not deleted');
+        remote = { remote_deleted: false, remote_error: `DashScope did not delete the voice (delete it in the DashScope console): ${(err as Error).message}` };
+      }
+    }
     ctx.config.saveVoices(storage);
     const { doc, cleared } = clearVoiceIds(ctx.config.characters(), (id) => id === voiceId);
     if (cleared.length) ctx.config.saveCharacters(doc);
     for (const name of cleared) await restartSessionAfterVoiceChange(ctx, name, '音色已删除，页面即将刷新');
-    return { success: true, message: `音色已删除，已清理 ${cleared.length} 个角色的引用` };
+    return { success: true, message: `音色已删除，已清理 ${cleared.length} 个角色的引用`, ...remote };
   });
 
   app.get('/custom_tts_voices', async (req) => {

@@ -182,25 +182,34 @@ function enrollmentError(err: unknown): ApiError {
 }
 
 /**
+ * Where cloned voices live: DashScope with the key the engine that speaks them uses (the Qwen key first), and
+ * the voice-storage bucket they are filed under (the assist key). Null without a usable key.
+ */
+export function dashscopeVoiceAccess(ctx: MainContext): { bucket: string; opts: DashScopeClientOptions } | null {
+  const resolved = ctx.config.resolvedCore();
+  const bucket = resolved.assistApiKey;
+  const qwenKey = ctx.config.coreFile().assistApiKeyQwen;
+  const apiKey = (typeof qwenKey === 'string' && qwenKey.trim()) || bucket;
+  if (!bucket || bucket === 'free-access' || !apiKey || apiKey === 'free-access') return null;
+  return { bucket, opts: { apiKey, httpBase: dashscopeHttpBase(resolved.dashscopeWsBase) } };
+}
+
+/**
  * rest.md §4.20 cloud path, with DashScope's own temporary storage instead of the original's third-party file
  * host: the clip goes only to DashScope (upload policy → its OSS → `oss://` URL → CosyVoice `create_voice`), and
  * the voice is stored under the audio key's bucket of voice_storage.json.
  */
 async function cloneWithDashScope(ctx: MainContext, upload: Upload, kind: AudioKind, clip: DecodedClip | null, prefix: string, language: (typeof REF_LANGUAGES)[number], md5: string) {
-  const resolved = ctx.config.resolvedCore();
-  const bucket = resolved.assistApiKey;
-  // Cloned voices live with DashScope; like the engine that speaks them, prefer the Qwen key.
-  const qwenKey = ctx.config.coreFile().assistApiKeyQwen;
-  const apiKey = (typeof qwenKey === 'string' && qwenKey.trim()) || bucket;
-  if (!bucket || bucket === 'free-access' || !apiKey || apiKey === 'free-access') {
+  const access = dashscopeVoiceAccess(ctx);
+  if (!access) {
     throw badRequest('云端声音克隆需要阿里云 DashScope（通义）API Key，请在 API 设置中填写；或配置本地 TTS 服务器', 'TTS_AUDIO_API_KEY_MISSING');
   }
+  const { bucket, opts } = access;
   checkCloudClip(upload, kind, clip);
 
   const existing = Object.values(ctx.config.voices()[bucket] ?? {}).find((v) => v.audio_md5 === md5 && typeof v.voice_id === 'string');
   if (existing) return { voice_id: existing.voice_id, message: '已复用现有音色，跳过上传', reused: true };
 
-  const opts: DashScopeClientOptions = { apiKey, httpBase: dashscopeHttpBase(resolved.dashscopeWsBase) };
   let fileUrl: string;
   let created: Awaited<ReturnType<typeof createVoice>>;
   try {
