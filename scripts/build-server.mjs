@@ -13,8 +13,8 @@ const entries = {
   monitor: 'src/monitor/index.ts',
   // Worker thread for resampling and gain control; loaded by the pool as ./audio-worker.mjs.
   'audio-worker': 'src/main/audio/audio-worker.ts',
-  // Worker thread that starts synthesis processes (espeak-ng, sox) so spawning never stalls the chat.
-  'process-runner-worker': 'src/main/tts/process-runner-worker.ts',
+  // Helper process that starts synthesis programs (espeak-ng, sox) so spawning never stalls the chat.
+  'process-runner-child': 'src/main/tts/process-runner-child.ts',
 };
 
 rmSync(`${root}dist`, { recursive: true, force: true });

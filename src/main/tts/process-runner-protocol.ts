@@ -1,4 +1,4 @@
-/** Messages between the main thread and the process-runner worker. */
+/** Messages between main and its process-runner helper process (IPC with advanced serialization). */
 export type RunnerCommand =
   | { op: 'run'; id: number; command: string; args: string[]; stdin?: Uint8Array; niceness?: number }
   | { op: 'kill'; id: number };

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ProcessRunner } from './process-runner.js';
 
-test('runs a program from the worker: stdin in, stdout streamed back, exit code reported', async (t) => {
+test('runs a program through the helper process: stdin in, stdout streamed back, exit code reported', async (t) => {
   const runner = new ProcessRunner();
   t.after(() => runner.close());
   const run = runner.run('cat', [], { stdin: 'hello from neko' });

@@ -1,5 +1,5 @@
-import { Worker } from 'node:worker_threads';
-import { workerEntry } from '../../shared/worker-entry.js';
+import { fork, type ChildProcess } from 'node:child_process';
+import { childEntry } from '../../shared/worker-entry.js';
 import type { RunnerCommand, RunnerEvent } from './process-runner-protocol.js';
 
 export interface RunResult {
@@ -14,19 +14,20 @@ interface Running {
 }
 
 /**
- * Runs short-lived programs (espeak-ng, sox) from a worker thread and streams their output back, so that
- * starting them never stalls the main event loop. One worker per process, started on first use.
+ * Runs short-lived programs (espeak-ng, sox) through a small helper process and streams their output back, so
+ * that starting them never stalls the main event loop (see process-runner-child.ts for why not a worker
+ * thread). One helper per process, started on first use.
  */
 export class ProcessRunner {
-  private worker?: Worker;
+  private helper?: ChildProcess;
   private nextId = 1;
   private readonly running = new Map<number, Running>();
 
-  private ensureWorker(): Worker {
-    if (this.worker) return this.worker;
-    const { entry, eval: isSource } = workerEntry(import.meta.url, 'process-runner-worker');
-    const worker = new Worker(entry, { eval: isSource, name: 'neko-process-runner' });
-    worker.on('message', (event: RunnerEvent) => {
+  private ensureHelper(): ChildProcess {
+    if (this.helper) return this.helper;
+    const { modulePath, execArgv } = childEntry(import.meta.url, 'process-runner-child');
+    const helper = fork(modulePath, [], { execArgv, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    helper.on('message', (event: RunnerEvent) => {
       const run = this.running.get(event.id);
       if (!run) return;
       if (event.op === 'stdout') run.push(Buffer.from(event.data.buffer, event.data.byteOffset, event.data.byteLength));
@@ -34,17 +35,27 @@ export class ProcessRunner {
       else run.fail(new Error(event.message));
     });
     const lost = (error: Error) => {
-      this.worker = undefined;
+      if (this.helper !== helper) return;
+      this.helper = undefined;
       for (const run of this.running.values()) run.fail(error);
       this.running.clear();
     };
-    worker.on('error', (err) => lost(new Error(`process runner crashed: ${err.message}`)));
-    worker.on('exit', (code) => lost(new Error(`process runner exited with code ${code}`)));
-    // After the listeners: adding a 'message' listener re-refs the worker's port. An idle runner must not
-    // keep the process alive.
-    worker.unref();
-    this.worker = worker;
-    return worker;
+    helper.on('error', (err) => lost(new Error(`process runner failed: ${err.message}`)));
+    helper.on('exit', (code, signal) => lost(new Error(`process runner exited (${signal ?? `code ${code}`})`)));
+    this.helper = helper;
+    this.idle(helper);
+    return helper;
+  }
+
+  /** An idle helper must not keep main alive; a run in progress does. */
+  private idle(helper: ChildProcess): void {
+    helper.unref();
+    helper.channel?.unref();
+  }
+
+  private busy(helper: ChildProcess): void {
+    helper.ref();
+    helper.channel?.ref();
   }
 
   /**
@@ -52,7 +63,7 @@ export class ProcessRunner {
    * Aborting `signal` kills the process.
    */
   run(command: string, args: string[], opts: { stdin?: string | Buffer; niceness?: number; signal?: AbortSignal } = {}): { stdout: AsyncIterable<Buffer>; done: Promise<RunResult> } {
-    const worker = this.ensureWorker();
+    const helper = this.ensureHelper();
     const id = this.nextId++;
     const queue: Buffer[] = [];
     let wake: (() => void) | undefined;
@@ -63,7 +74,7 @@ export class ProcessRunner {
     done.catch(() => undefined);
     const finishWith = () => {
       this.running.delete(id);
-      if (this.running.size === 0) this.worker?.unref();
+      if (this.running.size === 0 && this.helper) this.idle(this.helper);
       ended = true;
       wake?.();
       opts.signal?.removeEventListener('abort', kill);
@@ -83,11 +94,14 @@ export class ProcessRunner {
         settle.reject(error);
       },
     });
-    worker.ref(); // a run in progress keeps the process alive until it finishes
-    const kill = () => worker.postMessage({ op: 'kill', id } satisfies RunnerCommand);
+    this.busy(helper);
+    const send = (command: RunnerCommand) => {
+      if (helper.connected) helper.send(command);
+    };
+    const kill = () => send({ op: 'kill', id });
     opts.signal?.addEventListener('abort', kill, { once: true });
     const stdin = opts.stdin === undefined ? undefined : new Uint8Array(Buffer.from(opts.stdin));
-    worker.postMessage({ op: 'run', id, command, args, stdin, niceness: opts.niceness } satisfies RunnerCommand);
+    send({ op: 'run', id, command, args, stdin, niceness: opts.niceness });
     async function* stdout(): AsyncGenerator<Buffer> {
       for (;;) {
         if (queue.length) {
@@ -106,9 +120,13 @@ export class ProcessRunner {
   }
 
   async close(): Promise<void> {
-    const worker = this.worker;
-    this.worker = undefined;
-    await worker?.terminate();
+    const helper = this.helper;
+    this.helper = undefined;
+    if (!helper || helper.exitCode !== null || helper.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => helper.once('exit', () => resolve()));
+    helper.ref(); // wait for it even when it was idle (unreferenced)
+    helper.disconnect();
+    await exited;
   }
 }
 
