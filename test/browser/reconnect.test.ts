@@ -29,7 +29,8 @@ test('when main restarts the page reconnects by itself and resumes the voice ses
 
   await neko.restartMain();
   // Chromium reports the refused connection attempts while main is down; those are expected here.
-  const refused = (p: string) => /WebSocket connection to .* failed/.test(p);
+  // What the browser logs about main being killed: the socket failing, requests in flight reset or refused.
+  const refused = (p: string) => /WebSocket connection to .* failed|ERR_CONNECTION_(REFUSED|RESET)|ERR_EMPTY_RESPONSE/.test(p);
   await waitFor('a second socket', () => sockets.length >= 2, 20_000);
   await waitFor('the voice session to be live again', async () => {
     const s = (await nekoState(page)).session;
