@@ -100,8 +100,10 @@ export async function characterVoiceRoutes(app: FastifyInstance, ctx: MainContex
 
   app.delete<{ Params: { voice_id: string } }>('/voices/:voice_id', async (req) => {
     const voiceId = req.params.voice_id;
-    const record = ctx.config.voices()[audioKey(ctx)]?.[voiceId];
-    const { storage, removed } = removeVoice(ctx.config.voices(), audioKey(ctx), voiceId);
+    const key = audioKey(ctx);
+    const voices = ctx.config.voices();
+    const record = voices[key]?.[voiceId];
+    const { storage, removed } = removeVoice(voices, key, voiceId);
     if (!removed) throw notFound('音色不存在或删除失败');
     // A voice enrolled with DashScope counts against the account's quota until it is deleted there too.
     // The local entry goes either way; the answer says whether DashScope's went as well.

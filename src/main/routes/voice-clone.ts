@@ -10,6 +10,7 @@ import { COSYVOICE_MODEL } from '../tts/cosyvoice-engine.js';
 import {
   createVoice,
   DashScopeError,
+  clonedVoiceKey,
   dashscopeHttpBase,
   uploadTemporaryFile,
   VOICE_ENROLLMENT_MODEL,
@@ -188,8 +189,7 @@ function enrollmentError(err: unknown): ApiError {
 export function dashscopeVoiceAccess(ctx: MainContext): { bucket: string; opts: DashScopeClientOptions } | null {
   const resolved = ctx.config.resolvedCore();
   const bucket = resolved.assistApiKey;
-  const qwenKey = ctx.config.coreFile().assistApiKeyQwen;
-  const apiKey = (typeof qwenKey === 'string' && qwenKey.trim()) || bucket;
+  const apiKey = clonedVoiceKey(ctx.config.coreFile(), bucket);
   if (!bucket || bucket === 'free-access' || !apiKey || apiKey === 'free-access') return null;
   return { bucket, opts: { apiKey, httpBase: dashscopeHttpBase(resolved.dashscopeWsBase) } };
 }

@@ -23,6 +23,15 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 /** Uploading a clip of up to 10 MB over a slow line. */
 const UPLOAD_TIMEOUT_MS = 120_000;
 
+/**
+ * The key cloned voices are made and spoken with: the Qwen (DashScope) key when one is set, else the assist key
+ * (the original prefers the Qwen key for them). One rule for cloning and for the engine that speaks them.
+ */
+export function clonedVoiceKey(coreFile: Record<string, unknown>, assistApiKey: string): string {
+  const qwenKey = coreFile.assistApiKeyQwen;
+  return (typeof qwenKey === 'string' && qwenKey.trim()) || assistApiKey;
+}
+
 export interface DashScopeClientOptions {
   apiKey: string;
   /** `https://dashscope.aliyuncs.com` (or the international host; `http://127.0.0.1:<port>` for a local test server). */

@@ -6,6 +6,7 @@ import { LOCAL_TTS_BUCKET, voicesFor, type VoiceStorage } from '../../shared/con
 import type { AudioWorkerPool } from '../audio/audio-worker-pool.js';
 import { checkLoopbackHttpUrl } from '../net/loopback-url.js';
 import { COSYVOICE_PATH, CosyVoiceEngine } from './cosyvoice-engine.js';
+import { clonedVoiceKey } from './dashscope-voice-enrollment.js';
 import type { TtsEngine } from './engine.js';
 import { EspeakEngine, espeakVoiceFor } from './espeak-engine.js';
 import { FallbackTts } from './fallback-tts.js';
@@ -38,6 +39,12 @@ function str(v: unknown): string {
   return typeof v === 'string' ? v.trim() : '';
 }
 
+/** The user's own TTS server (`ttsModelUrl` with the custom API on), or '' when there is none. */
+function customTtsUrl(coreFile: Record<string, unknown>): string {
+  const url = coreFile.enableCustomApi === true ? str(coreFile.ttsModelUrl) : '';
+  return /^https?:/i.test(url) ? url : '';
+}
+
 /**
  * The spec's rules (sessions.md §8), in order: a custom TTS server (GPT-SoVITS for `gsv:` voices, else an
  * OpenAI-compatible speech server); a cloned voice → CosyVoice; otherwise the core provider's own TTS;
@@ -48,8 +55,8 @@ export function chooseTtsEngine(input: TtsChoiceInput): TtsChoice {
   const withFallback = (engine: TtsEngine, reason: string): TtsChoice => ({ engine: new FallbackTts(engine, espeak), reason });
   const { resolved, coreFile, voiceId } = input;
 
-  const customUrl = coreFile.enableCustomApi === true ? str(coreFile.ttsModelUrl) : '';
-  if (customUrl && /^https?:/i.test(customUrl)) {
+  const customUrl = customTtsUrl(coreFile);
+  if (customUrl) {
     if (voiceId.startsWith('gsv:')) {
       const local = checkLoopbackHttpUrl(customUrl);
       if (local.ok) return withFallback(new GptSovitsEngine({ baseUrl: local.url, voice: voiceId }), 'custom GPT-SoVITS server');
@@ -68,8 +75,7 @@ export function chooseTtsEngine(input: TtsChoiceInput): TtsChoice {
 
   const cloudVoices = voicesFor({ ...input.voices, [LOCAL_TTS_BUCKET]: {} }, resolved.assistApiKey);
   if (voiceId && !voiceId.startsWith('gsv:') && Object.hasOwn(cloudVoices, voiceId)) {
-    // Cloned voices live with DashScope; the original prefers the Qwen key for them.
-    const key = str(coreFile.assistApiKeyQwen) || resolved.assistApiKey;
+    const key = clonedVoiceKey(coreFile, resolved.assistApiKey);
     return withFallback(new CosyVoiceEngine({ apiKey: key, voice: voiceId, url: `${resolved.dashscopeWsBase}${COSYVOICE_PATH}` }), 'cloned voice (CosyVoice)');
   }
 
@@ -110,7 +116,7 @@ export function chooseTtsEngine(input: TtsChoiceInput): TtsChoice {
  */
 export function hasCustomVoice(config: ConfigStore, character: string): boolean {
   const coreFile = config.coreFile();
-  if (coreFile.enableCustomApi === true && /^https?:/i.test(str(coreFile.ttsModelUrl))) return true;
+  if (customTtsUrl(coreFile)) return true;
   return str(config.characters()[CHARACTERS_KEY][character]?._reserved?.voice_id) !== '';
 }
 

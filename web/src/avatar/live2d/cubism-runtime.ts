@@ -1,4 +1,4 @@
-import { ApiError, getJson } from '../../api';
+import { apiError, getJson, parseJson } from '../../api';
 
 /**
  * The Live2D Cubism Core runtime (`live2dcubismcore.min.js`) is proprietary: neko never ships or downloads
@@ -18,9 +18,11 @@ export function cubismStatus(): Promise<CubismStatus> {
 export async function uploadCubismCore(file: File): Promise<CubismStatus> {
   const form = new FormData();
   form.append('file', file, file.name);
-  const res = await fetch('/api/live2d/cubism_core', { method: 'POST', body: form, headers: { accept: 'application/json' } });
-  const data = (await res.json().catch(() => ({}))) as Partial<CubismStatus> & { error?: string };
-  if (!res.ok) throw new ApiError(res.status, data.error ?? `HTTP ${res.status}`);
+  const path = '/api/live2d/cubism_core';
+  const res = await fetch(path, { method: 'POST', body: form, headers: { accept: 'application/json' } });
+  const text = await res.text();
+  if (!res.ok) throw apiError(res.status, text, path);
+  const data = (parseJson(text) ?? {}) as Partial<CubismStatus>;
   return { installed: true, url: data.url ?? '', size: data.size };
 }
 
