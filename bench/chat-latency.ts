@@ -9,9 +9,8 @@
  * loop with the sessions; every session also receives microphone noise every 10 ms.
  */
 import { loadavg } from 'node:os';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startChatRig } from './chat-rig.js';
-import { median, percentile, type Figure } from './stats.js';
+import { eventLoopLag, median, percentile, type Figure } from './stats.js';
 
 const CHARACTERS = 4;
 /**
@@ -48,7 +47,7 @@ export async function chatLatencyBench(): Promise<Figure[]> {
       await sleep(100);
     }
     // Context for the tail: how late the main event loop ran timers, and how busy the machine was.
-    const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+    const loopDelay = eventLoopLag();
     loopDelay.enable();
     rig.record(true);
     await sleep(MEASURE_MS);
@@ -76,7 +75,7 @@ export async function chatLatencyBench(): Promise<Figure[]> {
       latencyFigure('  same, from the provider client\'s audio event (after parse + base64 decode)', steady.fromEvent, false),
       latencyFigure('  same, until the page socket (same process, loopback) received the frame', steady.toClient, false),
       latencyFigure(`  delta → ws.send while ${SWAPS} swaps ran`, duringSwaps, true),
-      { name: `  main event loop delay while measuring (p50 / p99); machine load average (1 min)`, value: `${ms(loopDelay.percentile(50) / 1e6)} / ${ms(loopDelay.percentile(99) / 1e6)}; ${load.toFixed(1)}` },
+      { name: `  main event-loop lag while measuring (p50 / p99); machine load average (1 min)`, value: `${ms(loopDelay.percentile(50))} / ${ms(loopDelay.percentile(99))}; ${load.toFixed(1)}` },
       { name: `audio frames delivered to the ${CHARACTERS} pages (whole run)`, value: String(frames) },
       { name: `swap end to end: forceSwap(), memory context + sim connect + promotion (${SWAPS} swaps)`, value: `median ${ms(median(totals))} / p95 ${ms(percentile(totals, 95))}` },
       { name: 'swap promotion: next session connected → forceSwap() resolved', value: `median ${ms(median(promotions))} / p95 ${ms(percentile(promotions, 95))}` },

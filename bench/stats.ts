@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 /** Small helpers shared by the benchmarks: percentiles and a printed table. */
 export function median(values: number[]): number {
   return percentile(values, 50);
@@ -26,4 +27,20 @@ export function printTable(figures: Figure[]): void {
   console.log(line(['figure', 'value', 'target', '']));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of rows) console.log(line(r));
+}
+
+const LAG_RESOLUTION_MS = 1;
+
+/**
+ * Event-loop lag: how much later than asked a 1 ms timer runs, in ms. Node's monitorEventLoopDelay records the
+ * whole interval between its timer's runs, the sampling period included (an idle loop reads ~1.1 ms at
+ * p50), so the period is taken off each percentile.
+ */
+export function eventLoopLag(): { enable(): void; disable(): void; percentile(p: number): number } {
+  const histogram = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
+  return {
+    enable: () => histogram.enable(),
+    disable: () => histogram.disable(),
+    percentile: (p) => Math.max(0, histogram.percentile(p) / 1e6 - LAG_RESOLUTION_MS),
+  };
 }

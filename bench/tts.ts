@@ -1,6 +1,6 @@
 // Voice pipeline figures: first-audio latency of espeak-ng TTS, event-loop lag while four characters speak,
 // and the STT+VAD turn latency against a local /v1/audio/transcriptions server.
-import { performance, monitorEventLoopDelay } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
 import { AudioWorkerPool } from '../src/main/audio/audio-worker-pool.js';
 import { ScriptedProvider } from '../src/main/providers/testing.js';
 import { withVoiceInput } from '../src/main/stt/with-voice-input.js';
@@ -9,10 +9,12 @@ import { PooledSpeechResampler } from '../src/main/tts/speech-resampler.js';
 import { TtsPipeline } from '../src/main/tts/tts-pipeline.js';
 import { frames16k, silence16k, speechAt16k } from '../test/support/spoken-audio.js';
 import { startTranscriptionServer } from '../test/support/transcription-server.js';
-import { median, percentile, type Figure } from './stats.js';
+import { eventLoopLag, median, percentile, type Figure } from './stats.js';
 
 const FIRST_AUDIO_RUNS = 20;
 const STT_RUNS = 8;
+/** Rounds of four characters speaking at once, pooled into one lag histogram (one round is ~0.5 s of samples). */
+const SPEAKING_ROUNDS = 5;
 const REPLY = 'Of course! Let me think about that for a moment. I believe the answer is quite simple, really.';
 
 function once<T>(register: (resolve: (v: T) => void) => void): Promise<T> {
@@ -44,18 +46,20 @@ export async function ttsBench(): Promise<Figure[]> {
       await tts.close();
     }
 
-    const lag = monitorEventLoopDelay({ resolution: 1 });
-    const speakers = Array.from({ length: 4 }, (_, i) => new TtsPipeline({ engine: new EspeakEngine(), resampler: new PooledSpeechResampler(pool, `four-${i}`) }));
-    await Promise.all(speakers.map((s) => s.ready));
-    lag.enable();
-    speakers.forEach((s, i) => {
-      for (const piece of `${REPLY} ${REPLY}`.match(/.{1,4}/g) ?? []) s.push(`c${i}`, piece);
-      s.end(`c${i}`);
-    });
-    await Promise.all(speakers.map((s) => s.whenIdle()));
-    lag.disable();
-    await Promise.all(speakers.map((s) => s.close()));
-    const lagP99 = lag.percentile(99) / 1e6;
+    const lag = eventLoopLag();
+    for (let round = 0; round < SPEAKING_ROUNDS; round++) {
+      const speakers = Array.from({ length: 4 }, (_, i) => new TtsPipeline({ engine: new EspeakEngine(), resampler: new PooledSpeechResampler(pool, `four-${round}-${i}`) }));
+      await Promise.all(speakers.map((s) => s.ready));
+      lag.enable();
+      speakers.forEach((s, i) => {
+        for (const piece of `${REPLY} ${REPLY}`.match(/.{1,4}/g) ?? []) s.push(`c${i}`, piece);
+        s.end(`c${i}`);
+      });
+      await Promise.all(speakers.map((s) => s.whenIdle()));
+      lag.disable();
+      await Promise.all(speakers.map((s) => s.close()));
+    }
+    const lagP99 = lag.percentile(99);
 
     const stt = await startTranscriptionServer(['what time is it', 'hello']);
     const turns: number[] = [];
@@ -80,7 +84,7 @@ export async function ttsBench(): Promise<Figure[]> {
     const p50 = median(firstAudio);
     return [
       { name: 'TTS first text delta → first audio (espeak-ng, p50)', value: `${p50.toFixed(1)} ms`, target: '< 60 ms', ok: p50 < 60 },
-      { name: 'event-loop lag p99, 4 pipelines speaking', value: `${lagP99.toFixed(2)} ms`, target: '< 5 ms', ok: lagP99 < 5 },
+      { name: `event-loop lag p99, 4 pipelines speaking (${SPEAKING_ROUNDS} rounds)`, value: `${lagP99.toFixed(2)} ms`, target: '< 5 ms', ok: lagP99 < 5 },
       { name: 'STT+VAD turn latency (end of speech → transcript, p50)', value: `${median(turns).toFixed(0)} ms (p90 ${percentile(turns, 90).toFixed(0)} ms)` },
     ];
   } finally {

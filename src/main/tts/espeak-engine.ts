@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { ClauseUtterance } from './clause-utterance.js';
 import { TtsEngineError, type TtsChunk, type TtsEngine, type TtsSink, type TtsUtterance } from './engine.js';
 import { detectScript, type TextScript } from './script.js';
+import { PAGE_SAMPLE_RATE } from './speech-resampler.js';
 import { WavStreamReader } from './wav-stream.js';
 
 export interface EspeakOptions {
@@ -14,6 +15,8 @@ export interface EspeakOptions {
   rate?: number;
   /** Pitch 0–99 (espeak-ng `-p`). */
   pitch?: number;
+  /** Convert to 48 kHz with sox in the synthesis pipeline when sox is installed (default); else main resamples. */
+  soxResampling?: boolean;
 }
 
 const DEFAULT_VOICES: Record<TextScript, string> = { latin: 'en-us', zh: 'cmn', ja: 'ja', ko: 'ko' };
@@ -24,6 +27,29 @@ const DEFAULT_PITCH = 50;
 const SYNTH_NICENESS = 10;
 /** `espeak-ng --version` results per binary path, shared by every engine in the process. */
 const availability = new Map<string, Promise<void>>();
+/** Whether sox runs here; checked once per process (a failed check is not remembered, like espeak-ng's). */
+let soxCheck: Promise<boolean> | undefined;
+/**
+ * espeak-ng speaks at 22.05 kHz, which does not divide into the page's 48 kHz: the in-process resampler needs
+ * its slow interpolating path there (about 170× real time, against 500× at 24 kHz), and four characters
+ * speaking at once kept both cores busy enough to delay the chat loop. sox converts in the synthesis
+ * pipeline instead, at the programs' low priority and several times faster.
+ */
+const SOX_TO_PAGE_RATE = ['-V1', '--buffer', '4096', '-t', 'wav', '-', '-t', 'wav', '-r', String(PAGE_SAMPLE_RATE), '-e', 'signed-integer', '-b', '16', '-c', '1', '-'];
+
+function soxAvailable(): Promise<boolean> {
+  if (!soxCheck) {
+    const check = sharedProcessRunner.run('sox', ['--version']).done.then(
+      ({ code }) => code === 0,
+      () => false,
+    );
+    soxCheck = check;
+    void check.then((ok) => {
+      if (!ok && soxCheck === check) soxCheck = undefined;
+    });
+  }
+  return soxCheck;
+}
 
 /**
  * A stable voice per character for the offline engine: pitch and speed derived from the name, so two
@@ -44,19 +70,29 @@ export class EspeakEngine implements TtsEngine {
   private readonly voices: Record<TextScript, string>;
   private readonly rate: number;
   private readonly pitch: number;
+  /** Convert to the page's rate with sox in the synthesis pipeline (decided by prepare()). */
+  private withSox = false;
+  private readonly soxResampling: boolean;
 
   constructor(opts: EspeakOptions = {}) {
     this.binary = opts.binary ?? 'espeak-ng';
     this.voices = { ...DEFAULT_VOICES, ...opts.voices };
     this.rate = clamp(Math.round(opts.rate ?? DEFAULT_RATE), 80, 450);
     this.pitch = clamp(Math.round(opts.pitch ?? DEFAULT_PITCH), 0, 99);
+    this.soxResampling = opts.soxResampling ?? true;
   }
 
   /**
-   * Runs `espeak-ng --version` once per process and binary (from the runner's worker thread, like synthesis):
+   * Runs `espeak-ng --version` once per process and binary (through the process runner, like synthesis):
    * the engine is ready when the program exists. Every session start used to spawn it on the chat thread.
+   * Without sox the engine still works, and main resamples its 22.05 kHz output.
    */
-  prepare(): Promise<void> {
+  async prepare(): Promise<void> {
+    const [, sox] = await Promise.all([this.espeakAvailable(), this.soxResampling ? soxAvailable() : false]);
+    this.withSox = sox;
+  }
+
+  private espeakAvailable(): Promise<void> {
     let check = availability.get(this.binary);
     if (!check) {
       check = sharedProcessRunner.run(this.binary, ['--version']).done.then(
@@ -85,13 +121,11 @@ export class EspeakEngine implements TtsEngine {
   /** One clause → PCM16 chunks at espeak-ng's rate, streamed as the process writes them. */
   async *synthesize(text: string, signal: AbortSignal): AsyncGenerator<TtsChunk> {
     const voice = this.voices[detectScript(text)];
-    // Started from a worker thread (spawning stalls the calling thread), at a lower priority: synthesis runs
-    // ahead of playback, so it can wait, and 4 characters' espeak-ng must not starve the chat on 2 cores.
-    const run = sharedProcessRunner.run(this.binary, ['-v', voice, '-s', String(this.rate), '-p', String(this.pitch), '-b', '1', '--stdout'], {
-      stdin: text,
-      niceness: SYNTH_NICENESS,
-      signal,
-    });
+    // Started by the helper process (spawning stalls the calling process), at a lower priority: synthesis
+    // runs ahead of playback, so it can wait, and 4 characters' espeak-ng must not starve the chat on 2 cores.
+    const espeak = { command: this.binary, args: ['-v', voice, '-s', String(this.rate), '-p', String(this.pitch), '-b', '1', '--stdout'] };
+    const stages = this.withSox ? [espeak, { command: 'sox', args: SOX_TO_PAGE_RATE }] : [espeak];
+    const run = sharedProcessRunner.runPipeline(stages, { stdin: text, niceness: SYNTH_NICENESS, signal });
     try {
       const reader = new WavStreamReader();
       for await (const bytes of run.stdout) {

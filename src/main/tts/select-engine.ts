@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ResolvedCoreConfig } from '../../shared/config/core-config.js';
 import { CHARACTERS_KEY } from '../../shared/config/characters.js';
 import type { ConfigStore } from '../../shared/config/store.js';
-import { LOCAL_TTS_BUCKET, voicesFor, type VoiceStorage } from '../../shared/config/voice-storage.js';
+import { isLegacyVoiceId, LOCAL_TTS_BUCKET, voicesFor, type VoiceStorage } from '../../shared/config/voice-storage.js';
 import type { AudioWorkerPool } from '../audio/audio-worker-pool.js';
 import { checkLoopbackHttpUrl } from '../net/loopback-url.js';
 import { COSYVOICE_PATH, CosyVoiceEngine } from './cosyvoice-engine.js';
@@ -45,6 +45,27 @@ function customTtsUrl(coreFile: Record<string, unknown>): string {
   return /^https?:/i.test(url) ? url : '';
 }
 
+/** Where a character's own voice comes from, if it has one that can be used now. */
+type OwnVoice = { kind: 'gpt-sovits'; url: string } | { kind: 'speech-server'; url: string } | { kind: 'cloned' };
+
+/**
+ * The character's own voice under the current config, or null. A stale binding (a legacy CosyVoice id, a voice
+ * registered under another API key, `gsv:` without a local custom server) counts as none: the provider's
+ * native voice speaks instead. The binding stays in the file, for when that key or server is back.
+ */
+function ownVoice(input: TtsChoiceInput): OwnVoice | null {
+  const { resolved, coreFile, voiceId } = input;
+  const customUrl = customTtsUrl(coreFile);
+  if (customUrl) {
+    if (!voiceId.startsWith('gsv:')) return { kind: 'speech-server', url: customUrl };
+    const local = checkLoopbackHttpUrl(customUrl);
+    if (local.ok) return { kind: 'gpt-sovits', url: local.url };
+  }
+  const cloudVoices = voicesFor({ ...input.voices, [LOCAL_TTS_BUCKET]: {} }, resolved.assistApiKey);
+  if (voiceId && !voiceId.startsWith('gsv:') && !isLegacyVoiceId(voiceId) && Object.hasOwn(cloudVoices, voiceId)) return { kind: 'cloned' };
+  return null;
+}
+
 /**
  * The spec's rules (sessions.md §8), in order: a custom TTS server (GPT-SoVITS for `gsv:` voices, else an
  * OpenAI-compatible speech server); a cloned voice → CosyVoice; otherwise the core provider's own TTS;
@@ -55,26 +76,20 @@ export function chooseTtsEngine(input: TtsChoiceInput): TtsChoice {
   const withFallback = (engine: TtsEngine, reason: string): TtsChoice => ({ engine: new FallbackTts(engine, espeak), reason });
   const { resolved, coreFile, voiceId } = input;
 
-  const customUrl = customTtsUrl(coreFile);
-  if (customUrl) {
-    if (voiceId.startsWith('gsv:')) {
-      const local = checkLoopbackHttpUrl(customUrl);
-      if (local.ok) return withFallback(new GptSovitsEngine({ baseUrl: local.url, voice: voiceId }), 'custom GPT-SoVITS server');
-    } else {
-      const engine = new SpeechApiEngine({
-        name: 'custom-tts',
-        baseUrl: customUrl,
-        apiKey: str(coreFile.ttsModelApiKey) || 'local',
-        model: str(coreFile.ttsModelId) || 'tts-1',
-        voice: voiceId || str(coreFile.ttsVoiceId) || 'alloy',
-        responseFormat: 'wav',
-      });
-      return withFallback(engine, 'custom OpenAI-compatible speech server');
-    }
+  const own = ownVoice(input);
+  if (own?.kind === 'gpt-sovits') return withFallback(new GptSovitsEngine({ baseUrl: own.url, voice: voiceId }), 'custom GPT-SoVITS server');
+  if (own?.kind === 'speech-server') {
+    const engine = new SpeechApiEngine({
+      name: 'custom-tts',
+      baseUrl: own.url,
+      apiKey: str(coreFile.ttsModelApiKey) || 'local',
+      model: str(coreFile.ttsModelId) || 'tts-1',
+      voice: voiceId || str(coreFile.ttsVoiceId) || 'alloy',
+      responseFormat: 'wav',
+    });
+    return withFallback(engine, 'custom OpenAI-compatible speech server');
   }
-
-  const cloudVoices = voicesFor({ ...input.voices, [LOCAL_TTS_BUCKET]: {} }, resolved.assistApiKey);
-  if (voiceId && !voiceId.startsWith('gsv:') && Object.hasOwn(cloudVoices, voiceId)) {
+  if (own?.kind === 'cloned') {
     const key = clonedVoiceKey(coreFile, resolved.assistApiKey);
     return withFallback(new CosyVoiceEngine({ apiKey: key, voice: voiceId, url: `${resolved.dashscopeWsBase}${COSYVOICE_PATH}` }), 'cloned voice (CosyVoice)');
   }
@@ -110,14 +125,27 @@ export function chooseTtsEngine(input: TtsChoiceInput): TtsChoice {
   }
 }
 
+/** What engine choice reads, for `character`, from the config files as they are now. */
+function choiceInput(config: ConfigStore, character: string): TtsChoiceInput {
+  return {
+    resolved: config.resolvedCore(),
+    coreFile: config.coreFile(),
+    voices: config.voices(),
+    voiceId: str(config.characters()[CHARACTERS_KEY][character]?._reserved?.voice_id),
+    character,
+  };
+}
+
 /**
  * Whether the character speaks with its own voice rather than the realtime model's (sessions.md §5.1 step 7):
- * a voice id is bound to it, or a custom TTS server is configured. Then the realtime model runs text-only.
+ * a usable bound voice, or a custom TTS server. Then the realtime model runs text-only.
  */
+export function speaksWithOwnVoice(input: TtsChoiceInput): boolean {
+  return ownVoice(input) !== null;
+}
+
 export function hasCustomVoice(config: ConfigStore, character: string): boolean {
-  const coreFile = config.coreFile();
-  if (customTtsUrl(coreFile)) return true;
-  return str(config.characters()[CHARACTERS_KEY][character]?._reserved?.voice_id) !== '';
+  return speaksWithOwnVoice(choiceInput(config, character));
 }
 
 /**
@@ -125,14 +153,7 @@ export function hasCustomVoice(config: ConfigStore, character: string): boolean 
  * with; voice changes restart the session), picks the engine, and converts its audio on the worker pool.
  */
 export function createSpeechOutput(config: ConfigStore, character: string, pool: AudioWorkerPool, onWarning?: (message: string) => void): SpeechOutput {
-  const card = config.characters()[CHARACTERS_KEY][character];
-  const { engine } = chooseTtsEngine({
-    resolved: config.resolvedCore(),
-    coreFile: config.coreFile(),
-    voices: config.voices(),
-    voiceId: card?._reserved?.voice_id ?? '',
-    character,
-  });
-    // A per-pipeline suffix keeps an ending session's streams apart from its successor's.
+  const { engine } = chooseTtsEngine(choiceInput(config, character));
+  // A per-pipeline suffix keeps an ending session's streams apart from its successor's.
   return new TtsPipeline({ engine, resampler: new PooledSpeechResampler(pool, `${character}:${randomUUID().slice(0, 8)}`), onWarning });
 }

@@ -19,18 +19,30 @@ function pipelineWith(engine: ConstructorParameters<typeof TtsPipeline>[0]['engi
 }
 
 test('espeak-ng through the pipeline: 48 kHz PCM16 tagged with the speech id, about 48/22.05 of the engine audio', async () => {
-  const tts = pipelineWith(new EspeakEngine());
+  const engine = new EspeakEngine();
+  await engine.prepare();
+  let engineRates = new Set<number>();
+  for await (const c of engine.synthesize('Converted by sox.', new AbortController().signal)) if (c.format === 'pcm16') engineRates.add(c.sampleRate);
+  assert.deepEqual([...engineRates], [48_000], 'sox converts to the page rate inside the synthesis pipeline');
+  const tts = pipelineWith(engine);
   const rec = recordSpeech(tts);
   tts.push('s1', 'Hello there. ');
   tts.push('s1', 'How are you today?');
   tts.end('s1');
   await tts.ready;
   await tts.whenIdle();
-  const direct = new EspeakEngine();
+  // espeak-ng's own 22.05 kHz output, resampled by main when sox is not used.
+  const direct = new EspeakEngine({ soxResampling: false });
+  await direct.prepare();
   let engineBytes = 0;
+  engineRates = new Set();
   for (const text of ['Hello there.', 'How are you today?']) {
-    for await (const c of direct.synthesize(text, new AbortController().signal)) engineBytes += c.data.length;
+    for await (const c of direct.synthesize(text, new AbortController().signal)) {
+      engineBytes += c.data.length;
+      if (c.format === 'pcm16') engineRates.add(c.sampleRate);
+    }
   }
+  assert.deepEqual([...engineRates], [22_050]);
   const total = bytesFor(rec.audio, 's1');
   assert.ok(rec.audio.length > 0 && rec.audio.every((a) => a.speechId === 's1' && a.format === 'pcm16-48k'));
   assert.equal(total % 2, 0);
