@@ -108,3 +108,13 @@ test('subtitles accumulate gemini_response text and clear when the next reply st
   ]);
   assert.deepEqual(onlyB.frames, [], 'an overlay bound to another character sees nothing');
 });
+
+test('a reply discarded by the length guard clears its subtitle; the reroll starts afresh', () => {
+  const fanout = new MonitorFanout(log);
+  const all = new FakeSink();
+  fanout.addSubtitleClient(all);
+  fanout.syncText('a', '{"type":"gemini_response","text":"A very long story","isNewMessage":true}');
+  fanout.syncText('a', '{"type":"response_discarded","reason":"length>300","attempt":1,"max_attempts":2,"will_retry":true,"message":""}');
+  fanout.syncText('a', '{"type":"gemini_response","text":"Short.","isNewMessage":true}');
+  assert.deepEqual(all.json(), [{ type: 'subtitle', text: 'A very long story' }, { type: 'clear' }, { type: 'subtitle', text: 'Short.' }]);
+});

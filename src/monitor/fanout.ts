@@ -143,6 +143,13 @@ export class MonitorFanout {
       if (state) state.clearBeforeNext = true;
       return;
     }
+    if (msg.type === 'response_discarded') {
+      // The reply shown so far was thrown away (length guard): so is its subtitle.
+      const state = this.subtitles.get(character);
+      if (state) state.text = '';
+      this.toSubtitleClients(character, JSON.stringify({ type: 'clear' }));
+      return;
+    }
     if (msg.type !== 'gemini_response' || typeof msg.text !== 'string' || msg.text === '') return;
     let state = this.subtitles.get(character);
     if (!state) this.subtitles.set(character, (state = { text: '', clearBeforeNext: false }));

@@ -5,7 +5,7 @@ import { synthesizeSpeech } from '../../src/main/sim/speech.js';
 type Name = keyof ProviderEvents;
 export type Recorded = { [K in Name]: { type: K; payload: ProviderEvents[K][0]; at: number } }[Name];
 
-const EVENT_NAMES: Name[] = ['response_started', 'text', 'audio', 'input_transcript', 'speech_started', 'speech_stopped', 'response_done', 'error', 'closed'];
+const EVENT_NAMES: Name[] = ['response_started', 'text', 'audio', 'input_transcript', 'speech_started', 'speech_stopped', 'response_discarded', 'response_done', 'error', 'closed'];
 
 /** Records every event a provider emits, in order, and lets a test wait for the one it expects. */
 export class EventRecorder {

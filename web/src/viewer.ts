@@ -39,6 +39,13 @@ function onJson(message: Record<string, unknown>): void {
       player.interrupt(String(speech));
       speech++;
       break;
+    case 'response_discarded':
+      // The reply was thrown away (length guard); a reroll may follow as a new reply.
+      caption.textContent = '';
+      newReply = true;
+      player.interrupt(String(speech));
+      speech++;
+      break;
     case 'emotion':
       if (EXPRESSIONS.includes(message.emotion as Expression)) avatar.setExpression(message.emotion as Expression);
       break;

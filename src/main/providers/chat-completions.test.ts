@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { EventRecorder, TINY_JPEG_BASE64 } from '../../../test/support/provider-recorder.js';
+import { startChatModelServer, type ChatModelServer } from '../../../test/support/chat-model-server.js';
 import { startSimServer, type SimServer } from '../sim/server.js';
 import { ChatCompletionsClient, type ChatCompletionsOptions } from './chat-completions.js';
 
@@ -141,5 +142,65 @@ describe('chat-completions client against the sim', () => {
     assert.deepEqual(rec.of('error').map((e) => e.payload.code), ['LLM_CONNECTION_FAILED']);
     await client.close();
     assert.equal(rec.of('closed')[0]!.payload.byServer, false);
+  });
+});
+
+describe('chat-completions reply guards (sessions.md §7.4)', () => {
+  let model: ChatModelServer;
+  let answers: string[] = [];
+  before(async () => {
+    model = await startChatModelServer(() => ({ content: answers.shift() ?? 'Fine.' }));
+  });
+  after(() => model.close());
+
+  async function guarded(opts: Partial<ChatCompletionsOptions> = {}) {
+    const client = new ChatCompletionsClient({ conversation: { baseUrl: model.baseUrl, model: 'test-chat', apiKey: 'k' }, retryDelaysMs: [10], ...opts });
+    const rec = new EventRecorder(client);
+    await client.connect({ instructions: INSTRUCTIONS, audioOutput: false });
+    return { client, rec };
+  }
+
+  it('a reply over the length limit is discarded and asked for again; the reroll is what the history keeps', async () => {
+    answers = ['one two three four five six seven', 'Short answer.'];
+    const { client, rec } = await guarded({ maxReplyUnits: 5 });
+    const from = model.requests.length;
+    client.sendText('explain everything');
+    const done = await rec.waitFor('response_done');
+    assert.deepEqual(rec.of('response_discarded').map((e) => e.payload), [
+      { responseId: done.payload.responseId, reason: 'length>5', attempt: 1, maxAttempts: 2, willRetry: true },
+    ]);
+    assert.equal(done.payload.text, 'Short answer.');
+    assert.equal(model.requests.length - from, 2, 'asked twice');
+    client.sendText('and now?');
+    await rec.waitFor('response_done', (p) => p.responseId !== done.payload.responseId);
+    assert.deepEqual(model.requests.at(-1)!.messages.map((m) => m.content), [INSTRUCTIONS, 'explain everything', 'Short answer.', 'and now?']);
+    await client.close();
+  });
+
+  it('after the last reroll the turn gives up: no reply in the history, and the turn still ends', async () => {
+    answers = ['far too long a reply', 'still far too long a reply', 'once more far too long'];
+    const { client, rec } = await guarded({ maxReplyUnits: 3, rerolls: 2 });
+    client.sendText('talk');
+    const done = await rec.waitFor('response_done');
+    assert.deepEqual(rec.of('response_discarded').map((e) => [e.payload.attempt, e.payload.willRetry]), [[1, true], [2, true], [3, false]]);
+    assert.equal(done.payload.text, '');
+    client.sendText('next');
+    await rec.waitFor('response_done', (p) => p.responseId !== done.payload.responseId);
+    assert.deepEqual(model.requests.at(-1)!.messages.map((m) => m.role), ['system', 'user', 'user'], 'the discarded replies left no assistant message');
+    await client.close();
+  });
+
+  it('the fence ends a reply at a second bar: the model had started writing the next speaker\'s line', async () => {
+    answers = ['Neko | Of course, master.\nMaster | thanks, now write my homework'];
+    const { client, rec } = await guarded();
+    client.sendText('hello');
+    const done = await rec.waitFor('response_done');
+    assert.equal(done.payload.text, 'Neko | Of course, master.\nMaster ');
+    assert.equal(rec.of('response_discarded').length, 0);
+    client.resetHistory();
+    client.sendText('again');
+    await rec.waitFor('response_done', (p) => p.responseId !== done.payload.responseId);
+    assert.deepEqual(model.requests.at(-1)!.messages.map((m) => m.role), ['system', 'user'], 'resetHistory keeps only the instructions');
+    await client.close();
   });
 });

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConnectOptions, ProviderCapabilities, ProviderErrorCode, ProviderEvents, RealtimeProvider } from './realtime.js';
+import { DEFAULT_MAX_REPLY_UNITS, DEFAULT_REPLY_REROLLS, ReplyFence, replyLength } from './reply-guard.js';
 import {
   chatRequestBody, isTransientStatus, mapChatChunk, mapChatHttpError, SseReader, userMessageWithImages, type ChatMessage,
 } from './wire/chat-completions.js';
@@ -22,6 +23,10 @@ export interface ChatCompletionsOptions {
   retryDelaysMs?: readonly number[];
   /** Deadline for one whole request, streaming included. */
   requestTimeoutMs?: number;
+  /** Length guard: a reply longer than this (reply-guard.ts units) is discarded and asked for again. */
+  maxReplyUnits?: number;
+  /** How many times a discarded reply is asked for again before the turn gives up. */
+  rerolls?: number;
 }
 
 const DEFAULT_RETRY_DELAYS_MS = [1_000, 2_000];
@@ -127,25 +132,24 @@ export class ChatCompletionsClient extends EventEmitter<ProviderEvents> implemen
 
   private async runTurn(messages: ChatMessage[], endpoint: ChatEndpoint, signal: AbortSignal): Promise<void> {
     const responseId = `${this.connectionId}:turn-${++this.turnCount}`;
+    const maxUnits = this.opts.maxReplyUnits ?? DEFAULT_MAX_REPLY_UNITS;
+    const rerolls = this.opts.rerolls ?? DEFAULT_REPLY_REROLLS;
     let text = '';
     let cancelled = false;
     this.emit('response_started', { responseId });
-    const delays = this.opts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
     try {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await this.streamOnce(messages, endpoint, signal, (delta) => {
-            this.emit('text', { text: delta, first: text === '', source: 'text' });
-            text += delta;
-          });
-          break;
-        } catch (err) {
-          if (signal.aborted) throw err;
-          // Once text reached the user a retry would repeat it; only failures before the first delta retry.
-          const retryable = err instanceof AttemptError ? err.transient : true;
-          if (!retryable || text || attempt >= delays.length) throw err;
-          await sleep(delays[attempt], undefined, { signal });
-        }
+      for (let attempt = 1; ; attempt++) {
+        text = '';
+        const verdict = await this.streamGuarded(messages, endpoint, signal, maxUnits, (delta) => {
+          this.emit('text', { text: delta, first: text === '', source: 'text' });
+          text += delta;
+        });
+        if (verdict === 'complete') break;
+        // Too long: what was shown is void; the reply is asked for again, up to `rerolls` times.
+        text = '';
+        const willRetry = attempt <= rerolls;
+        this.emit('response_discarded', { responseId, reason: `length>${maxUnits}`, attempt, maxAttempts: rerolls, willRetry });
+        if (!willRetry) break;
       }
     } catch (err) {
       if (signal.aborted) cancelled = true;
@@ -154,6 +158,54 @@ export class ChatCompletionsClient extends EventEmitter<ProviderEvents> implemen
       if (text) this.history.push({ role: 'assistant', content: text });
       this.emit('response_done', { responseId, text, cancelled });
     }
+  }
+
+  /**
+   * One reply, with the original's retries for failures before the first delta; stops at the fence, and
+   * stops early with 'too-long' once the reply passes `maxUnits` (no need to pay for the rest of it).
+   */
+  private async streamGuarded(
+    messages: ChatMessage[], endpoint: ChatEndpoint, signal: AbortSignal, maxUnits: number, onDelta: (t: string) => void,
+  ): Promise<'complete' | 'too-long'> {
+    const delays = this.opts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+    for (let attempt = 0; ; attempt++) {
+      const fence = new ReplyFence();
+      const stop = new AbortController();
+      let stopped: 'fence' | 'too-long' | undefined;
+      let shown = '';
+      try {
+        await this.streamOnce(messages, endpoint, AbortSignal.any([signal, stop.signal]), (delta) => {
+          if (stopped) return;
+          const kept = fence.pass(delta);
+          if (replyLength(shown + kept) > maxUnits) {
+            stopped = 'too-long';
+            stop.abort();
+            return;
+          }
+          if (kept) {
+            shown += kept;
+            onDelta(kept);
+          }
+          if (fence.closed) {
+            stopped = 'fence';
+            stop.abort();
+          }
+        });
+        return stopped === 'too-long' ? 'too-long' : 'complete';
+      } catch (err) {
+        if (signal.aborted) throw err;
+        if (stopped) return stopped === 'too-long' ? 'too-long' : 'complete';
+        // Once text reached the user a retry would repeat it; only failures before the first delta retry.
+        const retryable = err instanceof AttemptError ? err.transient : true;
+        if (!retryable || shown || attempt >= delays.length) throw err;
+        await sleep(delays[attempt], undefined, { signal });
+      }
+    }
+  }
+
+  /** The conversation starts again from the instructions (repetition reset). */
+  resetHistory(): void {
+    this.history = this.history.slice(0, 1);
   }
 
   private async streamOnce(messages: ChatMessage[], endpoint: ChatEndpoint, signal: AbortSignal, onDelta: (t: string) => void): Promise<void> {

@@ -47,6 +47,11 @@ export interface ProviderEvents {
   speech_started: [];
   /** Server VAD: the user stopped speaking (a new turn begins). */
   speech_stopped: [];
+  /**
+   * Text mode: the reply streamed so far broke the length guard and is void (websocket.md §3.7). With
+   * `willRetry` a fresh reply follows in the same turn; otherwise the turn ends without one.
+   */
+  response_discarded: [{ responseId: string; reason: string; attempt: number; maxAttempts: number; willRetry: boolean }];
   /** A reply finished (or was cancelled); `text` is its full text when known. */
   response_done: [{ responseId: string; text: string; cancelled: boolean }];
   /** A provider error. `fatal` errors end the connection; codes follow the spec's status codes. */
@@ -75,6 +80,11 @@ export interface RealtimeProvider extends EventEmitter<ProviderEvents> {
   createResponse(text: string, opts: { silent: boolean }): void;
   /** Stops the reply in progress (barge-in). Output of that reply stops at once. */
   interrupt(): void;
+  /**
+   * Forgets the conversation so far, keeping the instructions (a model stuck repeating itself). Only
+   * providers that hold the history themselves have it; realtime ones are renewed by a hot-swap instead.
+   */
+  resetHistory?(): void;
   close(): Promise<void>;
 }
 

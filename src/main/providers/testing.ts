@@ -53,6 +53,13 @@ export class ScriptedProvider extends EventEmitter<ProviderEvents> implements Re
     this.interrupts++;
   }
 
+  /** How often the session asked to forget the conversation (repetition reset). */
+  historyResets = 0;
+
+  resetHistory(): void {
+    this.historyResets++;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
   }

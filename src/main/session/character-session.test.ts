@@ -347,3 +347,51 @@ test('a provider that does not speak is voiced by TTS under the reply speech id;
   await h.session.endSession({ byClient: true, reason: 'test' });
   assert.ok(tts.closed);
 });
+
+test('a reply discarded by the length guard leaves no trace: the page, speech and memory drop it, and the reroll is a new reply', async (t) => {
+  const speeches: RecordingSpeech[] = [];
+  const h = setup(t, { speech: speeches, capabilities: { audioInput: false, audioOutput: false, vision: true, serverVad: false, inputSampleRate: 16_000, outputSampleRate: 24_000 } });
+  h.session.pushText('tell me everything');
+  await h.settle();
+  const p = h.providers[0]!;
+  const tts = speeches[0]!;
+  p.emit('response_started', { responseId: 'r1' });
+  p.emit('text', { text: 'Once upon a time, and on and on', first: true, source: 'text' });
+  const voidSpeech = h.session.currentSpeechId;
+  const interruptsBefore = tts.interrupts;
+  p.emit('response_discarded', { responseId: 'r1', reason: 'length>300', attempt: 1, maxAttempts: 2, willRetry: true });
+  assert.deepEqual(h.socket.ofType('response_discarded'), [
+    { type: 'response_discarded', reason: 'length>300', attempt: 1, max_attempts: 2, will_retry: true, message: '' },
+  ]);
+  assert.equal(tts.interrupts, interruptsBefore + 1, 'speech of the void reply stops');
+  assert.notEqual(h.session.currentSpeechId, voidSpeech, 'the reroll speaks under a new speech id');
+  p.emit('text', { text: 'In short: cats.', first: true, source: 'text' });
+  p.emit('response_done', { responseId: 'r1', text: 'In short: cats.', cancelled: false });
+  assert.deepEqual(h.socket.ofType('gemini_response').at(-1), { type: 'gemini_response', text: 'In short: cats.', isNewMessage: true });
+  assert.deepEqual(h.socket.ofType('system'), [{ type: 'system', data: 'turn end' }]);
+  await h.settle();
+  assert.deepEqual(h.analyzed[0]!.messages.map((m) => m.content.replace(/^\[[^\]]+\] /, '')), ['tell me everything', 'In short: cats.'], 'memory never sees the void reply');
+
+  // The last reroll fails too: the page hears why, and the turn still ends.
+  h.session.pushText('again');
+  p.emit('response_started', { responseId: 'r2' });
+  p.emit('response_discarded', { responseId: 'r2', reason: 'length>300', attempt: 3, maxAttempts: 2, willRetry: false });
+  p.emit('response_done', { responseId: 'r2', text: '', cancelled: false });
+  assert.equal(JSON.parse(h.socket.ofType('response_discarded').at(-1)!.message).code, 'RESPONSE_TOO_LONG');
+  assert.equal(h.socket.ofType('system').length, 2, 'turn end after giving up');
+});
+
+test('three near-identical replies in a row: the page is warned once and the model forgets the conversation', async (t) => {
+  const h = setup(t);
+  h.session.pushText('hi');
+  await h.settle();
+  const p = h.providers[0]!;
+  p.reply('Hello master, I missed you so much!');
+  p.reply('Hello master, I missed you so much!!');
+  assert.equal(h.socket.ofType('repetition_warning').length, 0);
+  p.reply('Hello, master! I missed you so much.');
+  assert.deepEqual(h.socket.ofType('repetition_warning'), [{ type: 'repetition_warning', name: 'test' }]);
+  assert.equal(p.historyResets, 1);
+  p.reply('Something else entirely, about the weather today.');
+  assert.equal(h.socket.ofType('repetition_warning').length, 1);
+});

@@ -7,6 +7,7 @@ import type { MemoryOutbox } from '../bridges/memory-outbox.js';
 import type { RealtimeProvider } from '../providers/realtime.js';
 import type { SpeechOutput } from '../tts/speech-output.js';
 import { HotSwap, type HotSwapTiming } from './hot-swap.js';
+import { RepetitionWatch } from './repetition-watch.js';
 import { sessionInstructions, swapPrime, taskResultLine, type PromptNames } from './prompt.js';
 import { SessionPhaseMachine } from './session-phase.js';
 import { stripTags, TurnLog } from './turn-log.js';
@@ -131,6 +132,9 @@ export class CharacterSession implements CharacterSessionControl {
   private sessionStartedAt = 0;
   private replyOpen = false;
   private replyHadOutput = false;
+  /** The reply being streamed, as shown (for the repetition check at its end). */
+  private replyText = '';
+  private repetition = new RepetitionWatch();
   private awaitingReply = false;
   private userSpeaking = false;
   private lastSpeechAt = 0;
@@ -251,6 +255,7 @@ export class CharacterSession implements CharacterSessionControl {
       this.provider = provider;
       this.attachSpeech(provider);
       this.turns = new TurnLog();
+      this.repetition = new RepetitionWatch();
       this.sessionStartedAt = Date.now();
       this.hotSwap.sessionStarted(this.sessionStartedAt);
       this.startFailures = 0;
@@ -534,6 +539,7 @@ export class CharacterSession implements CharacterSessionControl {
       if (!current()) return;
       this.replyOpen = true;
       this.replyHadOutput = false;
+      this.replyText = '';
     });
     provider.on('text', ({ text, first }) => {
       if (!current()) return;
@@ -542,6 +548,7 @@ export class CharacterSession implements CharacterSessionControl {
       this.replyOpen = true;
       this.replyHadOutput = true;
       this.turns.add('assistant', text, isNew);
+      this.replyText = isNew ? shown : this.replyText + shown;
       if (shown) this.send({ type: 'gemini_response', text: shown, isNewMessage: isNew });
       if (shown && !this.speaksItself(provider)) this.speech?.push(this.speechId, shown);
     });
@@ -583,9 +590,22 @@ export class CharacterSession implements CharacterSessionControl {
       this.lastSpeechAt = Date.now();
       this.awaitingReply = true;
     });
+    provider.on('response_discarded', ({ reason, attempt, maxAttempts, willRetry }) => {
+      if (!current()) return;
+      // The page drops this turn's bubble and audio (websocket.md §3.7); speech, memory and the monitor do too.
+      this.speech?.interrupt();
+      this.turns.dropOpen('assistant');
+      this.speechId = randomUUID();
+      this.replyHadOutput = false;
+      this.replyText = '';
+      this.log.info({ reason, attempt, willRetry }, 'reply discarded by the length guard');
+      const message = willRetry ? '' : JSON.stringify({ code: 'RESPONSE_TOO_LONG' });
+      this.send({ type: 'response_discarded', reason, attempt, max_attempts: maxAttempts, will_retry: willRetry, message });
+    });
     provider.on('response_done', ({ cancelled }) => {
       if (!current()) return;
       const spoke = this.replyHadOutput;
+      if (spoke && !cancelled) this.checkRepetition(provider);
       if (spoke && !this.speaksItself(provider)) this.speech?.end(this.speechId);
       this.replyOpen = false;
       this.replyHadOutput = false;
@@ -605,6 +625,17 @@ export class CharacterSession implements CharacterSessionControl {
       if (!current() || !byServer) return;
       void this.onProviderLost(reason ?? 'connection closed');
     });
+  }
+
+  /**
+   * A model stuck repeating itself: the page is told, and a text model starts again from its instructions.
+   * A realtime model's own history cannot be cleared; it is renewed by the next hot-swap.
+   */
+  private checkRepetition(provider: RealtimeProvider): void {
+    if (!this.repetition.observe(this.replyText)) return;
+    this.log.warn('the model repeated itself three times; resetting its history');
+    this.send({ type: 'repetition_warning', name: this.character });
+    provider.resetHistory?.();
   }
 
   private onTurnEnd(): void {

@@ -48,6 +48,14 @@ export class TurnLog {
     this.open = undefined;
   }
 
+  /** Removes the turn being streamed if it is `role`'s (a reply thrown away); closed turns stay. */
+  dropOpen(role: Turn['role']): void {
+    if (this.open?.role !== role || this.turns.at(-1) !== this.open) return;
+    this.turns.pop();
+    this.synced = Math.min(this.synced, this.turns.length);
+    this.open = undefined;
+  }
+
   all(): readonly Turn[] {
     return this.turns;
   }
