@@ -195,7 +195,7 @@ describe('chat-completions reply guards (sessions.md §7.4)', () => {
     const { client, rec } = await guarded();
     client.sendText('hello');
     const done = await rec.waitFor('response_done');
-    assert.equal(done.payload.text, 'Neko | Of course, master.\nMaster ');
+    assert.equal(done.payload.text, 'Neko | Of course, master.', 'the next speaker\'s name is not part of the reply');
     assert.equal(rec.of('response_discarded').length, 0);
     client.resetHistory();
     client.sendText('again');

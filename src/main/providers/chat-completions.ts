@@ -174,9 +174,7 @@ export class ChatCompletionsClient extends EventEmitter<ProviderEvents> implemen
       let stopped: 'fence' | 'too-long' | undefined;
       let shown = '';
       try {
-        await this.streamOnce(messages, endpoint, AbortSignal.any([signal, stop.signal]), (delta) => {
-          if (stopped) return;
-          const kept = fence.pass(delta);
+        const onText = (kept: string) => {
           if (replyLength(shown + kept) > maxUnits) {
             stopped = 'too-long';
             stop.abort();
@@ -186,11 +184,16 @@ export class ChatCompletionsClient extends EventEmitter<ProviderEvents> implemen
             shown += kept;
             onDelta(kept);
           }
-          if (fence.closed) {
+        };
+        await this.streamOnce(messages, endpoint, AbortSignal.any([signal, stop.signal]), (delta) => {
+          if (stopped) return;
+          onText(fence.pass(delta));
+          if (fence.closed && !stopped) {
             stopped = 'fence';
             stop.abort();
           }
         });
+        if (!stopped) onText(fence.flush());
         return stopped === 'too-long' ? 'too-long' : 'complete';
       } catch (err) {
         if (signal.aborted) throw err;

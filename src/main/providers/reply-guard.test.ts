@@ -15,10 +15,22 @@ test('reply length: a unit per Chinese or Japanese character, a word per unit el
 test('the fence passes the first bar and cuts at the second, across deltas and in full width', () => {
   const fence = new ReplyFence();
   assert.equal(fence.pass('Sure | I can'), 'Sure | I can');
-  assert.equal(fence.pass(' help.\nMaster |'), ' help.\nMaster ');
+  assert.equal(fence.pass(' help.'), ' help.');
+  assert.equal(fence.pass('\nMas'), '', 'a new line waits: it may be a speaker name');
+  assert.equal(fence.pass('ter | and then'), '', 'it was: the name is never shown');
   assert.equal(fence.closed, true);
   assert.equal(fence.pass('more'), '');
+  assert.equal(fence.flush(), '');
   const wide = new ReplyFence();
   assert.equal(wide.pass('好的｜我来｜主人说'), '好的｜我来');
   assert.equal(new ReplyFence().pass('no bars at all'), 'no bars at all');
+});
+
+test('a new line without a bar is shown once it is long enough, at the next line, or at the end', () => {
+  const fence = new ReplyFence();
+  assert.equal(fence.pass('First line.\nSecond'), 'First line.');
+  assert.equal(fence.pass(' line.\nThird'), '\nSecond line.', 'the next newline releases it');
+  assert.equal(fence.pass(' line goes on and on well past any speaker name'), '\nThird line goes on and on well past any speaker name');
+  assert.equal(fence.pass('\nEnd.'), '');
+  assert.equal(fence.flush(), '\nEnd.');
 });

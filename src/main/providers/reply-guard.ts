@@ -22,26 +22,51 @@ export function replyLength(text: string): number {
   return unspaced + words;
 }
 
+/** How long a new line is held back while it may still turn out to be a speaker's name before a bar. */
+const NAME_HOLD_CHARS = 40;
+
 /**
  * Cuts streamed reply text at its second `|` (or full-width `｜`). Context lines are laid out
- * `name | text`, so a second bar means the model has started writing a further line itself.
+ * `name | text`, so a second bar means the model has started writing a further line itself. The start of
+ * each new line is held back briefly, so the next speaker's name before that bar is never shown or spoken.
  */
 export class ReplyFence {
   private bars = 0;
+  /** Text of the current line held back (it starts with its newline), or null when not holding. */
+  private held: string | null = null;
   /** True once the fence is reached: nothing after it belongs to the reply. */
   closed = false;
 
-  /** The part of `delta` before the fence. */
+  /** The part of `delta` that can be shown now. */
   pass(delta: string): string {
     if (this.closed) return '';
-    for (let i = 0; i < delta.length; i++) {
-      const c = delta[i];
-      if (c !== '|' && c !== '｜') continue;
-      if (++this.bars === 2) {
-        this.closed = true;
-        return delta.slice(0, i);
+    let out = '';
+    for (const c of delta) {
+      if (c === '|' || c === '｜') {
+        if (++this.bars === 2) {
+          this.closed = true;
+          this.held = null; // the next speaker's name
+          return out;
+        }
       }
+      if (c === '\n') {
+        out += this.held ?? '';
+        this.held = c;
+      } else if (this.held !== null) {
+        this.held += c;
+        if (this.held.length > NAME_HOLD_CHARS) {
+          out += this.held;
+          this.held = null;
+        }
+      } else out += c;
     }
-    return delta;
+    return out;
+  }
+
+  /** What is still held back once the reply has ended without reaching the fence. */
+  flush(): string {
+    const rest = this.closed ? '' : this.held ?? '';
+    this.held = null;
+    return rest;
   }
 }
