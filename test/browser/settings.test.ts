@@ -146,6 +146,45 @@ test('an OpenAI-compatible local server: saved with its key, masked after reload
   await page.close();
 });
 
+test('memory rerank: the switch starts off, is saved to core_config.json as memory_rerank with the other settings kept, and shows on after a reload', { timeout: 60_000 }, async () => {
+  const coreFile = join(neko.dataDir, 'config', 'core_config.json');
+  const onDisk = () => JSON.parse(readFileSync(coreFile, 'utf8')) as Record<string, unknown>;
+  const { page, problems } = await openSettings('/api_key');
+  await ready(page, 'providers');
+  const toggle = page.getByLabel('Let the text model reorder memory recall');
+  assert.equal(await toggle.isChecked(), false, 'off by default');
+  assert.equal((await http(`${neko.main.url}/api/config/core_api`)).body.memory_rerank, false);
+  // The one-line explanation is the switch's description: it needs an assist model and costs a little time.
+  const hintId = (await toggle.getAttribute('aria-describedby'))!;
+  assert.match((await page.locator(`#${hintId}`).textContent()) ?? '', /Needs a text model .* adds a little delay/);
+
+  // The sim needs no key, so this save goes through whatever earlier tests stored.
+  await page.selectOption('#core-provider', 'sim');
+  await toggle.check();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.locator('.inline-status[data-kind="ok"]', { hasText: 'Saved.' }).waitFor({ timeout: 20_000 });
+  let stored = onDisk();
+  assert.equal(stored.memory_rerank, true, 'the memory service reads memory_rerank from core_config.json');
+  assert.equal(stored.coreApi, 'sim', 'the rest of the form was saved with it');
+
+  await page.reload();
+  await ready(page, 'providers');
+  assert.equal(await toggle.isChecked(), true, 'shown on after a reload');
+  assert.equal((await http(`${neko.main.url}/api/config/core_api`)).body.memory_rerank, true);
+
+  // And off again.
+  await toggle.uncheck();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.locator('.inline-status[data-kind="ok"]', { hasText: 'Saved.' }).waitFor({ timeout: 20_000 });
+  stored = onDisk();
+  assert.equal(stored.memory_rerank, false);
+  await page.reload();
+  await ready(page, 'providers');
+  assert.equal(await toggle.isChecked(), false);
+  assert.deepEqual(problems.problems, []);
+  await page.close();
+});
+
 test('characters: create with a system prompt, edit, refuse a page name, rename, export, delete, re-import the card', { timeout: 90_000 }, async () => {
   const { page, problems } = await openSettings('/chara_manager', [/\/rename$/]);
   await ready(page, 'characters');

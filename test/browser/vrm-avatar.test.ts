@@ -164,6 +164,47 @@ test('a VRM bound to the character is drawn, moves its mouth with the sim reply,
   const restored = await painted(page);
   // Idle sway and the look-at move her a few pixels between frames; not restored would be the 60+ px of the drag.
   assert.ok(Math.abs(restored.cx - moved.cx) < 25 * ratio, `same place after reload (${moved.cx} vs ${restored.cx})`);
+
+  // The keyboard does the same once the stage has the focus; its name says which keys.
+  const mount = page.locator('#avatar-mount');
+  assert.equal(await mount.getAttribute('role'), 'application');
+  assert.equal(await mount.getAttribute('tabindex'), '0');
+  assert.match((await mount.getAttribute('aria-label')) ?? '', /arrow keys move .*Shift.*plus and minus zoom, 0 or Home/);
+  // Keys pressed in the chat box stay there: the model does not move.
+  await page.locator('#message-input').focus();
+  for (const key of ['ArrowLeft', 'Shift+ArrowLeft', 'Home', '0', '-']) await page.keyboard.press(key);
+  assert.deepEqual((await avatarState(page)).placement, { x: 120, y: 30, scale: saved.scale.x }, 'keys in the chat box leave the model alone');
+  await page.fill('#message-input', '');
+  // On the stage: two big steps left, one small step up, one zoom step in.
+  await mount.focus();
+  for (const key of ['Shift+ArrowLeft', 'Shift+ArrowLeft', 'ArrowUp', '=']) await page.keyboard.press(key);
+  state = await avatarState(page);
+  assert.equal(state.placement.x, 20);
+  assert.equal(state.placement.y, 20);
+  assert.ok(Math.abs(state.placement.scale - saved.scale.x * 1.1) < 1e-6, `zoomed in one step (${saved.scale.x} → ${state.placement.scale})`);
+  assert.equal(await page.locator('.avatar-key-hint').isVisible(), true, 'the keys are shown while the stage has the focus');
+  assert.match((await page.locator('.avatar-key-hint').textContent()) ?? '', /Arrow keys: move/);
+  const keyed = await waitFor('the keyboard place to be saved', async () => {
+    const entry = await savedPreference(cubeUrl);
+    return entry && entry.position.x === 20 ? entry : undefined;
+  }, 10_000);
+  assert.deepEqual(keyed.position, { x: 20, y: 20 });
+  assert.ok(Math.abs(keyed.scale.x - saved.scale.x * 1.1) < 0.001, JSON.stringify(keyed.scale));
+  const keyMoved = await painted(page);
+  assert.ok(restored.cx - keyMoved.cx > 60 * ratio, `she moved left on screen (${restored.cx} → ${keyMoved.cx})`);
+  assert.ok(keyMoved.fraction > restored.fraction * 1.1, `she is bigger (${restored.fraction} → ${keyMoved.fraction})`);
+
+  // Reloaded, she is where the keys put her; Home brings her back to the usual place, saved too.
+  await page.reload();
+  await page.locator('#avatar-stage[data-avatar="ready"]').waitFor({ timeout: 30_000 });
+  assert.deepEqual((await avatarState(page)).placement, { x: 20, y: 20, scale: keyed.scale.x });
+  await mount.focus();
+  await page.keyboard.press('Home');
+  assert.deepEqual((await avatarState(page)).placement, { x: 0, y: 0, scale: 1 });
+  await waitFor('the usual place to be saved', async () => {
+    const entry = await savedPreference(cubeUrl);
+    return entry.position.x === 0 && entry.position.y === 0 && entry.scale.x === 1;
+  }, 10_000);
   assert.deepEqual(problems.problems, []);
   await page.close();
 });
@@ -185,6 +226,23 @@ test('a missing or unreadable VRM file falls back to the built-in avatar with a 
   assert.equal(await page.locator('.avatar-notice-upload').isVisible(), false, 'nothing to upload for a missing VRM');
   const frames = state.frames;
   await waitFor('the built-in avatar to keep animating', async () => (await avatarState(page)).frames > frames + 5, 10_000);
+
+  // The built-in avatar moves and zooms by keyboard too, saved under its own name (it has no file).
+  const before = await painted(page);
+  const ratio = before.width / (await page.locator('#avatar-mount').boundingBox())!.width;
+  await page.locator('#avatar-mount').focus();
+  for (const key of ['Shift+ArrowRight', 'Shift+ArrowRight', '-']) await page.keyboard.press(key);
+  const zoomedOut = (await avatarState(page)).placement;
+  assert.deepEqual([zoomedOut.x, zoomedOut.y], [100, 0]);
+  assert.ok(Math.abs(zoomedOut.scale - 1 / 1.1) < 1e-9, `one zoom step out (${zoomedOut.scale})`);
+  const builtIn = await waitFor('the built-in avatar’s place to be saved', async () => {
+    const entry = await savedPreference('neko:built-in-avatar');
+    return entry?.position.x === 100 ? entry : undefined;
+  }, 10_000);
+  assert.deepEqual([builtIn.position, builtIn.scale], [{ x: 100, y: 0 }, { x: 0.909, y: 0.909 }]);
+  const after = await painted(page);
+  assert.ok(after.cx - before.cx > 60 * ratio, `the built-in avatar moved right on screen (${before.cx} → ${after.cx})`);
+  assert.ok(after.fraction < before.fraction * 0.9, `and is smaller (${before.fraction} → ${after.fraction})`);
 
   // Switching to the VRM character shows the VRM and clears the line; back again brings the built-in one.
   await page.selectOption('#character-select', 'test');
@@ -212,7 +270,8 @@ test('a missing or unreadable VRM file falls back to the built-in avatar with a 
   assert.equal(state.requested, 'vrm');
   assert.equal(state.fallback, 'avatar.fallback.vrmBroken');
   assert.match((await notice.textContent()) ?? '', /VRM model “broken\.vrm” could not be read \(.+\), so the built-in character is shown/);
-  assert.ok((await painted(page)).fraction > 0.15, 'the built-in avatar is drawn: the stage is never empty');
+  assert.ok((await painted(page)).fraction > 0.1, 'the built-in avatar is drawn: the stage is never empty');
+  assert.deepEqual(state.placement, { x: 100, y: 0, scale: 0.909 }, 'the built-in avatar keeps its place across reloads, whatever it stands in for');
   assert.deepEqual(problems.problems, []);
   await page.close();
 });

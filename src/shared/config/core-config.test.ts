@@ -51,6 +51,17 @@ test('unknown providers and wrong types are refused', () => {
   assert.throws(() => applyCoreConfigUpdate({}, { coreApiKey: KEY, summaryModelUrl: 42 }), /summaryModelUrl must be a string/);
 });
 
+test('memory_rerank: off in the API view unless stored true, saved only as a boolean, kept when not sent', () => {
+  assert.equal(coreConfigForApi({}).memory_rerank, false);
+  assert.equal(coreConfigForApi({ memory_rerank: 'true' }).memory_rerank, false);
+  const on = applyCoreConfigUpdate({}, { coreApiKey: KEY, memory_rerank: true });
+  assert.equal(on.memory_rerank, true);
+  assert.equal(coreConfigForApi(on).memory_rerank, true);
+  assert.equal(applyCoreConfigUpdate(on, { coreApiKey: KEY }).memory_rerank, true);
+  assert.equal(applyCoreConfigUpdate(on, { coreApiKey: KEY, memory_rerank: false }).memory_rerank, false);
+  assert.throws(() => applyCoreConfigUpdate({}, { coreApiKey: KEY, memory_rerank: 'yes' }), /memory_rerank must be true or false/);
+});
+
 test('custom API mode does not require the core key', () => {
   const next = applyCoreConfigUpdate({}, { enableCustomApi: true, conversationModelUrl: 'http://127.0.0.1:11434/v1', conversationModelId: 'qwen2.5' });
   assert.equal(next.enableCustomApi, true);

@@ -27,7 +27,11 @@ export const SECRET_FIELDS: readonly string[] = [
 /** Fields the settings page may write (the original's whitelist plus Kimi, which it forgot). */
 export const WRITABLE_FIELDS: readonly string[] = [
   'coreApiKey', 'coreApi', 'assistApi', ...Object.values(ASSIST_KEY_FIELDS), 'mcpToken', 'enableCustomApi', ...CUSTOM_FIELDS, 'ttsVoiceId', 'sttLanguage',
+  'memory_rerank',
 ];
+
+/** Writable switches: true or false, nothing else. `memory_rerank` is neko's own (the assist model reorders recall). */
+const BOOLEAN_FIELDS: readonly string[] = ['enableCustomApi', 'memory_rerank'];
 
 /** core_config.json: known fields typed, unknown fields kept (the original's save dropped them). */
 export const CoreConfigFileSchema = z
@@ -87,6 +91,7 @@ export function coreConfigForApi(file: CoreConfigFile): Record<string, unknown> 
   out.ttsVoiceId = str(file, 'ttsVoiceId');
   out.sttLanguage = str(file, 'sttLanguage');
   out.recent_memory_auto_review = file.recent_memory_auto_review ?? true;
+  out.memory_rerank = file.memory_rerank === true;
   out.success = true;
   return out;
 }
@@ -123,9 +128,9 @@ export function applyCoreConfigUpdate(current: CoreConfigFile, body: Record<stri
   for (const field of WRITABLE_FIELDS) {
     if (!(field in body)) continue;
     const value = body[field];
-    if (field === 'enableCustomApi') {
-      if (typeof value !== 'boolean') throw new CoreConfigValidationError('enableCustomApi must be true or false');
-      next.enableCustomApi = value;
+    if (BOOLEAN_FIELDS.includes(field)) {
+      if (typeof value !== 'boolean') throw new CoreConfigValidationError(`${field} must be true or false`);
+      next[field] = value;
       continue;
     }
     if (value === null || value === undefined) continue;

@@ -1,10 +1,12 @@
 import { getJson } from '../api';
-import { t } from '../i18n';
+import { onLanguageChanged, t } from '../i18n';
+import { el } from '../ui/dom';
 import type { Avatar } from './avatar';
 import { chooseAvatar, sameChoice, type AvatarChoice } from './avatar-choice';
 import { AvatarNotice } from './avatar-notice';
 import { DefaultAvatar } from './default-avatar';
-import { DragZoom, clampPlacement, isPlaceable, loadPlacement, savePlacement } from './placement';
+import { BUILT_IN_MODEL_PATH, DragZoom, clampPlacement, isPlaceable, loadPlacement, savePlacement } from './placement';
+import { PLACEMENT_SHORTCUTS } from './placement-keys';
 
 /** An avatar whose accessible name can follow the character and language. */
 type Labelled = Avatar & { setLabel(label: string): void };
@@ -21,8 +23,8 @@ function shortError(err: unknown): string {
 /**
  * The avatar on the chat page: picks the character's model (VRM, Live2D, or the built-in one), loads VRM and
  * Live2D code only when needed (their own chunks), swaps avatars without a blank frame, falls back to the
- * built-in avatar with one clear line when a model cannot be shown, and lets the user move and zoom the model
- * (saved per model in the preferences).
+ * built-in avatar with one clear line when a model cannot be shown, and lets the user move and zoom the avatar
+ * with a pointer or, once the stage has the focus, with keys (saved per model in the preferences).
  */
 export class AvatarStage {
   private avatar: Labelled;
@@ -37,6 +39,8 @@ export class AvatarStage {
   private dragZoom?: DragZoom;
   private fallback?: Fallback;
   private readonly notice: AvatarNotice;
+  /** The keys, in words, shown while the stage has the keyboard focus (screen readers get them from its name). */
+  private readonly keyHint = el('p', { class: 'avatar-key-hint', 'aria-hidden': 'true' });
   /** Called once, when the first avatar has drawn its first frame. */
   onFirstVisible?: () => void;
 
@@ -46,6 +50,9 @@ export class AvatarStage {
   ) {
     this.avatar = new DefaultAvatar('');
     this.notice = new AvatarNotice(stage, () => void this.reload());
+    // Inside the mount (avatars add and remove only their own canvas), so it can show while the mount has the focus.
+    mount.append(this.keyHint);
+    onLanguageChanged(() => this.labelPlacement());
   }
 
   get current(): Avatar {
@@ -218,11 +225,11 @@ export class AvatarStage {
     this.dragZoom?.dispose();
     this.dragZoom = undefined;
     const avatar = this.avatar;
-    if (!isPlaceable(avatar) || !('url' in choice)) {
-      this.mount.removeAttribute('title');
+    if (!isPlaceable(avatar)) {
+      this.setMovable(false);
       return;
     }
-    const modelPath = choice.url;
+    const modelPath = avatar instanceof DefaultAvatar || !('url' in choice) ? BUILT_IN_MODEL_PATH : choice.url;
     const stageSize = () => ({ width: this.mount.clientWidth, height: this.mount.clientHeight });
     const saved = await loadPlacement(modelPath);
     if (this.avatar !== avatar) return;
@@ -230,6 +237,31 @@ export class AvatarStage {
     this.dragZoom = new DragZoom(this.mount, avatar, (p) => {
       void savePlacement(modelPath, p, stageSize()).catch((err: Error) => console.warn('avatar: could not save the position:', err.message));
     });
+    this.setMovable(true);
+  }
+
+  /**
+   * A movable avatar makes the stage a keyboard stop whose name says the keys. It stays one across avatar swaps,
+   * so the focus is not lost when a character switch brings another model.
+   */
+  private setMovable(on: boolean): void {
+    if (!on) {
+      for (const name of ['tabindex', 'role', 'aria-keyshortcuts', 'aria-label', 'title']) this.mount.removeAttribute(name);
+      this.keyHint.textContent = '';
+      return;
+    }
+    this.mount.tabIndex = 0;
+    // An application: screen readers hand the arrow keys to the stage instead of reading on with them.
+    this.mount.setAttribute('role', 'application');
+    this.mount.setAttribute('aria-keyshortcuts', PLACEMENT_SHORTCUTS);
+    this.labelPlacement();
+  }
+
+  /** The stage's name, hover hint and key hint, in the current language. */
+  private labelPlacement(): void {
+    if (!this.mount.hasAttribute('tabindex')) return;
     this.mount.title = t('avatar.moveHint');
+    this.mount.setAttribute('aria-label', t('avatar.keys.label'));
+    this.keyHint.textContent = t('avatar.keys.hint');
   }
 }

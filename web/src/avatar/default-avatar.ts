@@ -2,13 +2,17 @@ import type { Avatar, Expression } from './avatar';
 import { DESIGN_HEIGHT, DESIGN_WIDTH, drawCharacter } from './default-avatar-drawing';
 import { ExpressionBlend } from './expression-blend';
 import { IdleMotion } from './idle-motion';
+import { HOME, type Placeable, type Placement } from './placement';
 
 /** Per second. The mouth opens quickly and closes a little slower, so speech reads as syllables, not flicker. */
 const MOUTH_ATTACK = 30;
 const MOUTH_RELEASE = 14;
 
-/** The built-in character: needs no asset, so the first start already shows someone who talks. */
-export class DefaultAvatar implements Avatar {
+/**
+ * The built-in character: needs no asset, so the first start already shows someone who talks. Movable and
+ * zoomable like a model (the user's offset in CSS pixels, the zoom around her feet).
+ */
+export class DefaultAvatar implements Avatar, Placeable {
   readonly kind = 'default';
   private canvas?: HTMLCanvasElement;
   private ctx?: CanvasRenderingContext2D;
@@ -20,7 +24,7 @@ export class DefaultAvatar implements Avatar {
   private mouth = 0;
   private lastTime = 0;
   private readonly reducedMotion = matchMedia('(prefers-reduced-motion: reduce)');
-  readonly state = { mouthOpen: 0, expression: 'neutral' as Expression, blinks: 0, frames: 0 };
+  readonly state = { mouthOpen: 0, expression: 'neutral' as Expression, blinks: 0, frames: 0, placement: { ...HOME } };
   private wasBlinking = false;
 
   constructor(private readonly label: string) {}
@@ -53,6 +57,14 @@ export class DefaultAvatar implements Avatar {
   setExpression(expression: Expression): void {
     this.blend.target = expression;
     this.state.expression = expression;
+  }
+
+  get placement(): Placement {
+    return { ...this.state.placement };
+  }
+
+  setPlacement(p: Placement): void {
+    this.state.placement = { ...p };
   }
 
   /** The accessible name follows the character and language. */
@@ -92,9 +104,13 @@ export class DefaultAvatar implements Avatar {
 
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, canvas.width, canvas.height);
-    // Fit the design box to the canvas, standing on its bottom edge.
-    const scale = Math.min(canvas.width / (DESIGN_WIDTH * 1.05), canvas.height / (DESIGN_HEIGHT * 1.02));
-    ctx.setTransform(scale, 0, 0, scale, (canvas.width - DESIGN_WIDTH * scale) / 2, canvas.height - DESIGN_HEIGHT * scale);
+    // Fit the design box to the canvas, standing on its bottom edge, then the user's offset and zoom.
+    const place = this.state.placement;
+    const ratio = canvas.width / Math.max(1, canvas.clientWidth);
+    const scale = Math.min(canvas.width / (DESIGN_WIDTH * 1.05), canvas.height / (DESIGN_HEIGHT * 1.02)) * place.scale;
+    const left = (canvas.width - DESIGN_WIDTH * scale) / 2 + place.x * ratio;
+    const top = canvas.height - DESIGN_HEIGHT * scale + place.y * ratio;
+    ctx.setTransform(scale, 0, 0, scale, left, top);
     drawCharacter(ctx, { pose, face, mouthOpen: this.mouth });
 
     this.state.mouthOpen = this.mouth;

@@ -1,4 +1,5 @@
 import { getJson, postJson } from '../api';
+import { placementForKey } from './placement-keys';
 
 /** Where the user put a model on the stage: offset from its home position in CSS pixels, and a zoom factor. */
 export interface Placement {
@@ -14,6 +15,8 @@ export interface Placeable {
 }
 
 export const HOME: Placement = { x: 0, y: 0, scale: 1 };
+/** The preferences entry of the built-in avatar, which has no file: a name no model path can take. */
+export const BUILT_IN_MODEL_PATH = 'neko:built-in-avatar';
 const MIN_SCALE = 0.3;
 const MAX_SCALE = 4;
 /** Wheel zoom per 100 px of wheel delta (one notch on most mice). */
@@ -62,8 +65,9 @@ export function savePlacement(modelPath: string, p: Placement, stage: { width: n
 }
 
 /**
- * Drag with one pointer (mouse, pen, finger), zoom with the wheel or a two-finger pinch, on `surface`; each
- * change goes to the avatar at once and to the server shortly after the gesture ends.
+ * Drag with one pointer (mouse, pen, finger), zoom with the wheel or a two-finger pinch, on `surface`; or, once
+ * `surface` has the keyboard focus, move and zoom with keys (see placement-keys.ts). Each change goes to the avatar
+ * at once and to the server shortly after the gesture ends. The caller makes `surface` focusable and names it.
  */
 export class DragZoom {
   private readonly pointers = new Map<number, { x: number; y: number }>();
@@ -81,6 +85,7 @@ export class DragZoom {
     surface.addEventListener('pointermove', (e) => this.move(e), opts);
     for (const type of ['pointerup', 'pointercancel', 'lostpointercapture'] as const) surface.addEventListener(type, (e) => this.up(e), opts);
     surface.addEventListener('wheel', (e) => this.wheel(e), { ...opts, passive: false });
+    surface.addEventListener('keydown', (e) => this.key(e), opts);
     surface.classList.add('avatar-movable');
   }
 
@@ -141,6 +146,15 @@ export class DragZoom {
     const lines = e.deltaMode === WheelEvent.DOM_DELTA_LINE ? 33 : e.deltaMode === WheelEvent.DOM_DELTA_PAGE ? 400 : 1;
     const p = this.target.placement;
     this.apply({ ...p, scale: p.scale * Math.exp((-e.deltaY * lines * WHEEL_STEP) / 100) });
+  }
+
+  /** Only keys pressed on the surface itself: the chat box and the buttons keep theirs. */
+  private key(e: KeyboardEvent): void {
+    if (e.target !== this.surface || e.defaultPrevented) return;
+    const next = placementForKey(e, this.target.placement);
+    if (!next) return;
+    e.preventDefault();
+    this.apply(next === 'home' ? { ...HOME } : next);
   }
 
   private distance(): number {

@@ -89,6 +89,8 @@ export class ProvidersSection implements SettingsSection {
   private readonly assistDescription = el('p', { class: 'field-hint' });
   private readonly assistKeys = new Map<string, SecretField>();
   private readonly assistList = el('div', { class: 'provider-list' });
+  /** `memory_rerank` in core_config.json: the assist model reorders memory recall (read by the memory service). */
+  private readonly rerankToggle = el('input', { type: 'checkbox', id: 'memory-rerank', 'aria-describedby': 'memory-rerank-hint' });
   private readonly customToggle = el('input', { type: 'checkbox', id: 'custom-enabled' });
   private readonly roles = new Map<Role, RoleEndpoint>();
   private readonly ttsVoice = textInput();
@@ -117,7 +119,10 @@ export class ProvidersSection implements SettingsSection {
     });
 
     const assist = card('settings.providers.assistTitle', 'settings.providers.assistIntro');
-    assist.body.append(field('settings.providers.assistProvider', this.assistSelect), this.assistDescription, this.assistList);
+    const rerank = el('div', { class: 'check-row' });
+    rerank.append(this.rerankToggle, textEl('label', 'settings.providers.memoryRerank', { for: this.rerankToggle.id }));
+    const rerankHint = textEl('p', 'settings.providers.memoryRerankHint', { class: 'field-hint', id: 'memory-rerank-hint' });
+    assist.body.append(field('settings.providers.assistProvider', this.assistSelect), this.assistDescription, this.assistList, rerank, rerankHint);
     this.assistSelect.addEventListener('change', () => this.renderChoices());
 
     const local = card('settings.providers.localTitle', 'settings.providers.localIntro');
@@ -181,6 +186,7 @@ export class ProvidersSection implements SettingsSection {
       this.assistList.append(row);
     }
     this.customToggle.checked = view.enableCustomApi === true;
+    this.rerankToggle.checked = view.memory_rerank === true;
     for (const endpoint of this.roles.values()) endpoint.fill(view);
     this.ttsVoice.value = str(view.ttsVoiceId);
     this.sttLanguage.value = str(view.sttLanguage);
@@ -278,6 +284,7 @@ export class ProvidersSection implements SettingsSection {
       assistApi,
       coreApiKey: this.coreKey.value(),
       enableCustomApi: custom,
+      memory_rerank: this.rerankToggle.checked,
       ttsVoiceId: this.ttsVoice.value.trim(),
       sttLanguage: this.sttLanguage.value.trim(),
       mcpToken: this.mcpToken.value(),

@@ -44,6 +44,10 @@ const en = {
   },
   avatar: {
     label: '{{name}}, looking {{expression}}',
+    keys: {
+      label: 'Character placement: arrow keys move the character (hold Shift for bigger steps), plus and minus zoom, 0 or Home puts it back in its usual place.',
+      hint: 'Arrow keys: move (Shift: bigger steps) · + / −: zoom · 0 or Home: reset',
+    },
     expression: {
       neutral: 'calm',
       happy: 'happy',

@@ -47,6 +47,10 @@ const ja: Shape<Strings> = {
   },
   avatar: {
     label: '{{name}}、{{expression}}様子',
+    keys: {
+      label: 'キャラクターの位置：矢印キーで移動（Shift を押しながらで大きく移動）、プラスとマイナスで拡大・縮小、0 または Home で元の位置に戻ります。',
+      hint: '矢印キー：移動（Shift：大きく）· + / −：拡大・縮小 · 0 / Home：元に戻す',
+    },
     expression: {
       neutral: '落ち着いた',
       happy: 'うれしそうな',

@@ -47,6 +47,10 @@ const ko: Shape<Strings> = {
   },
   avatar: {
     label: '{{name}}, {{expression}} 표정',
+    keys: {
+      label: '캐릭터 위치: 화살표 키로 캐릭터를 옮기고(Shift를 누르면 더 크게 이동), 더하기와 빼기로 확대·축소하며, 0 또는 Home으로 원래 자리로 돌아갑니다.',
+      hint: '화살표 키: 이동 (Shift: 크게) · + / −: 확대·축소 · 0 또는 Home: 원위치',
+    },
     expression: {
       neutral: '차분한',
       happy: '기쁜',

@@ -47,6 +47,10 @@ const zhCN: Shape<Strings> = {
   },
   avatar: {
     label: '{{name}}，神情{{expression}}',
+    keys: {
+      label: '角色位置：方向键移动角色（按住 Shift 移动更多），加号和减号缩放，0 或 Home 键恢复默认位置。',
+      hint: '方向键：移动（Shift：大步）· + / −：缩放 · 0 或 Home：复位',
+    },
     expression: {
       neutral: '平静',
       happy: '开心',

@@ -47,6 +47,10 @@ const zhTW: Shape<Strings> = {
   },
   avatar: {
     label: '{{name}}，神情{{expression}}',
+    keys: {
+      label: '角色位置：方向鍵移動角色（按住 Shift 移動更多），加號和減號縮放，0 或 Home 鍵恢復預設位置。',
+      hint: '方向鍵：移動（Shift：大步）· + / −：縮放 · 0 或 Home：復位',
+    },
     expression: {
       neutral: '平靜',
       happy: '開心',

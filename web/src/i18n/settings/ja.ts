@@ -69,6 +69,8 @@ const ja: Shape<Strings> = {
       assistIntro: 'テキストチャット、記憶、感情分析、画面の理解に使います。',
       assistProvider: 'プロバイダー',
       assistKey: '{{provider}} のキー',
+      memoryRerank: '記憶の検索結果をテキストモデルで並べ替える',
+      memoryRerankHint: 'キャラクターが過去の会話を思い出すとき、見つかった内容をテキストモデルが関連の強い順に並べ直します。テキストモデルが必要で（オフラインデモでは使えません）、少しだけ時間がかかります。',
       localTitle: 'このコンピューターのモデルサーバー',
       localIntro: 'neko は Ollama、LM Studio、llama.cpp をいつものポートで探します。',
       scanning: 'ローカルサーバーを探しています…',

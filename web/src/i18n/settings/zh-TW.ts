@@ -69,6 +69,8 @@ const zhTW: Shape<Strings> = {
       assistIntro: '用於文字聊天、記憶、情緒分析與螢幕理解。',
       assistProvider: '服務商',
       assistKey: '{{provider}} 金鑰',
+      memoryRerank: '讓文字模型為記憶檢索結果重新排序',
+      memoryRerankHint: '角色回想過去的對話時，由文字模型依相關程度整理檢索到的內容。需要可用的文字模型（離線展示不行），會稍微增加一點延遲。',
       localTitle: '這台電腦上的模型伺服器',
       localIntro: 'neko 會在常用連接埠上尋找 Ollama、LM Studio 和 llama.cpp。',
       scanning: '正在尋找本機伺服器…',
