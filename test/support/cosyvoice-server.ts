@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { synthesizeSpeech } from '../../src/main/sim/speech.js';
+import { serveWebSocket } from './tts-capture.js';
 
 /**
  * A local server speaking DashScope's duplex inference WebSocket for CosyVoice (`/api-ws/v1/inference`,
@@ -29,6 +28,8 @@ export interface CosyVoiceServer {
   tasks: CosyTask[];
   rejectHandshake: number | null;
   failTask: { code: string; message: string } | null;
+  /** Back to how it started: no tasks recorded, every handshake and task accepted. */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -59,17 +60,13 @@ function opusEncoder(bitrateKbps: number, onPages: (pages: Buffer) => void): { w
 }
 
 export async function startCosyVoiceServer(): Promise<CosyVoiceServer> {
-  const state: CosyVoiceServer = { base: '', url: '', tasks: [], rejectHandshake: null, failTask: null, close: async () => undefined };
-  const http = createServer((_req, res) => res.writeHead(404).end());
-  const wss = new WebSocketServer({ noServer: true });
-  http.on('upgrade', (req, socket, head) => {
-    const path = new URL(req.url ?? '/', 'http://local').pathname;
-    if (path !== '/api-ws/v1/inference' || state.rejectHandshake || !/^bearer \S+/i.test(req.headers.authorization ?? '')) {
-      const status = state.rejectHandshake ?? (path !== '/api-ws/v1/inference' ? 404 : 401);
-      socket.end(`HTTP/1.1 ${status} Refused\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => serve(ws, { authorization: req.headers.authorization, messages: [], frames: [], sentences: [], closedEarly: false }));
+  const initial = (): Omit<CosyVoiceServer, 'base' | 'url' | 'reset' | 'close'> => ({ tasks: [], rejectHandshake: null, failTask: null });
+  const state: CosyVoiceServer = { base: '', url: '', ...initial(), reset: () => Object.assign(state, initial()), close: async () => undefined };
+  const server = await serveWebSocket((req) => {
+    if (state.rejectHandshake) return state.rejectHandshake;
+    if (new URL(req.url ?? '/', 'http://local').pathname !== '/api-ws/v1/inference') return 404;
+    if (!/^bearer \S+/i.test(req.headers.authorization ?? '')) return 401;
+    return (ws) => serve(ws, { authorization: req.headers.authorization, messages: [], frames: [], sentences: [], closedEarly: false });
   });
 
   function serve(ws: WebSocket, task: CosyTask): void {
@@ -143,13 +140,8 @@ export async function startCosyVoiceServer(): Promise<CosyVoiceServer> {
     });
   }
 
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  const { port } = http.address() as AddressInfo;
-  state.base = `ws://127.0.0.1:${port}`;
+  state.base = `ws://127.0.0.1:${server.port}`;
   state.url = `${state.base}/api-ws/v1/inference`;
-  state.close = async () => {
-    for (const client of wss.clients) client.terminate();
-    await new Promise<void>((resolve) => http.close(() => resolve()));
-  };
+  state.close = server.close;
   return state;
 }

@@ -1,8 +1,7 @@
-import { createServer, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { pcm16WavHeader } from '../../src/main/tts/wav-stream.js';
-import type { AddressInfo } from 'node:net';
 import { synthesizeSpeech } from '../../src/main/sim/speech.js';
-import { writeSlowly } from './tts-capture.js';
+import { serveHttp, writeSlowly } from './tts-capture.js';
 
 /**
  * A local server speaking OpenAI's `POST /v1/audio/speech`: JSON `{model, input, voice, response_format,
@@ -32,59 +31,43 @@ export interface OpenAiSpeechServer {
   chunkDelayMs: number;
   /** PCM rate for `pcm` and `wav` answers. */
   sampleRate: number;
+  /** Back to how it started: no requests recorded, no scripted failure, 4801-byte pieces without pauses, 24 kHz. */
+  reset(): void;
   close(): Promise<void>;
 }
 
 export async function startOpenAiSpeechServer(): Promise<OpenAiSpeechServer> {
-  const state: OpenAiSpeechServer = {
-    baseUrl: '',
-    requests: [],
-    failWith: null,
-    chunkBytes: 4801,
-    chunkDelayMs: 0,
-    sampleRate: 24_000,
-    close: async () => undefined,
-  };
-  const server = createServer((req, res) => {
-    void (async () => {
-      if (req.method !== 'POST' || req.url !== '/v1/audio/speech') {
-        res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"message":"not found","type":"invalid_request_error"}}');
-        return;
-      }
-      const body = JSON.parse((await readBody(req)).toString()) as Record<string, unknown>;
-      const record: SpeechRequest = { path: req.url, authorization: req.headers.authorization, contentType: req.headers['content-type'], body, audioBytes: 0, completed: null };
-      state.requests.push(record);
-      if (state.failWith === 'json-200') {
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{"error":{"message":"quota","type":"insufficient_quota"}}');
-        return;
-      }
-      if (state.failWith) {
-        res.writeHead(state.failWith, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'scripted failure', type: 'server_error' } }));
-        return;
-      }
-      const format = body.response_format ?? 'mp3';
-      if (typeof body.input !== 'string' || !body.input || typeof body.model !== 'string' || typeof body.voice !== 'string' || (format !== 'pcm' && format !== 'wav')) {
-        res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'bad request', type: 'invalid_request_error' } }));
-        return;
-      }
-      const pcm = await synthesizeSpeech(body.input, state.sampleRate);
-      record.audioBytes = pcm.length;
-      const payload = format === 'wav' ? Buffer.concat([streamingWavHeader(state.sampleRate), pcm]) : pcm;
-      res.writeHead(200, { 'content-type': format === 'wav' ? 'audio/wav' : 'audio/pcm', 'transfer-encoding': 'chunked' });
-      record.completed = await writeSlowly(res, payload, state.chunkBytes, state.chunkDelayMs);
-    })().catch((err: Error) => {
-      if (!res.headersSent) res.writeHead(500).end(err.message);
-      else res.destroy();
-    });
+  const initial = (): Omit<OpenAiSpeechServer, 'baseUrl' | 'reset' | 'close'> => ({ requests: [], failWith: null, chunkBytes: 4801, chunkDelayMs: 0, sampleRate: 24_000 });
+  const state: OpenAiSpeechServer = { baseUrl: '', ...initial(), reset: () => Object.assign(state, initial()), close: async () => undefined };
+  const server = await serveHttp(async (req, res) => {
+    if (req.method !== 'POST' || req.url !== '/v1/audio/speech') {
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"message":"not found","type":"invalid_request_error"}}');
+      return;
+    }
+    const body = JSON.parse((await readBody(req)).toString()) as Record<string, unknown>;
+    const record: SpeechRequest = { path: req.url, authorization: req.headers.authorization, contentType: req.headers['content-type'], body, audioBytes: 0, completed: null };
+    state.requests.push(record);
+    if (state.failWith === 'json-200') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"error":{"message":"quota","type":"insufficient_quota"}}');
+      return;
+    }
+    if (state.failWith) {
+      res.writeHead(state.failWith, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'scripted failure', type: 'server_error' } }));
+      return;
+    }
+    const format = body.response_format ?? 'mp3';
+    if (typeof body.input !== 'string' || !body.input || typeof body.model !== 'string' || typeof body.voice !== 'string' || (format !== 'pcm' && format !== 'wav')) {
+      res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'bad request', type: 'invalid_request_error' } }));
+      return;
+    }
+    const pcm = await synthesizeSpeech(body.input, state.sampleRate);
+    record.audioBytes = pcm.length;
+    const payload = format === 'wav' ? Buffer.concat([streamingWavHeader(state.sampleRate), pcm]) : pcm;
+    res.writeHead(200, { 'content-type': format === 'wav' ? 'audio/wav' : 'audio/pcm', 'transfer-encoding': 'chunked' });
+    record.completed = await writeSlowly(res, payload, state.chunkBytes, state.chunkDelayMs);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  state.baseUrl = `http://127.0.0.1:${port}/v1`;
-  state.close = () =>
-    new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
+  state.baseUrl = `http://127.0.0.1:${server.port}/v1`;
+  state.close = server.close;
   return state;
 }
 

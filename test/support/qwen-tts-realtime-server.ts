@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { synthesizeSpeech } from '../../src/main/sim/speech.js';
+import { serveWebSocket } from './tts-capture.js';
 
 /**
  * A local server speaking DashScope's Qwen-TTS Realtime WebSocket protocol (`/api-ws/v1/realtime?model=…`,
@@ -32,21 +31,20 @@ export interface QwenTtsServer {
   sessionError: { code: string; message: string } | null;
   deltaBytes: number;
   deltaDelayMs: number;
+  /** Back to how it started: no sessions recorded, every handshake and session accepted, 4800-byte deltas without pauses. */
+  reset(): void;
   close(): Promise<void>;
 }
 
 export async function startQwenTtsServer(): Promise<QwenTtsServer> {
-  const state: QwenTtsServer = { url: '', sessions: [], rejectHandshake: null, sessionError: null, deltaBytes: 4800, deltaDelayMs: 0, close: async () => undefined };
-  const http = createServer((_req, res) => res.writeHead(404).end());
-  const wss = new WebSocketServer({ noServer: true });
-  http.on('upgrade', (req, socket, head) => {
+  const initial = (): Omit<QwenTtsServer, 'url' | 'reset' | 'close'> => ({ sessions: [], rejectHandshake: null, sessionError: null, deltaBytes: 4800, deltaDelayMs: 0 });
+  const state: QwenTtsServer = { url: '', ...initial(), reset: () => Object.assign(state, initial()), close: async () => undefined };
+  const server = await serveWebSocket((req) => {
     const url = new URL(req.url ?? '/', 'http://local');
-    if (url.pathname !== '/api-ws/v1/realtime' || state.rejectHandshake || !req.headers.authorization?.startsWith('Bearer ')) {
-      const status = state.rejectHandshake ?? (url.pathname !== '/api-ws/v1/realtime' ? 404 : 401);
-      socket.end(`HTTP/1.1 ${status} Refused\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => serve(ws, { model: url.searchParams.get('model'), authorization: req.headers.authorization, events: [], responses: [], closedEarly: false }));
+    if (state.rejectHandshake) return state.rejectHandshake;
+    if (url.pathname !== '/api-ws/v1/realtime') return 404;
+    if (!req.headers.authorization?.startsWith('Bearer ')) return 401;
+    return (ws) => serve(ws, { model: url.searchParams.get('model'), authorization: req.headers.authorization, events: [], responses: [], closedEarly: false });
   });
 
   function serve(ws: WebSocket, session: QwenSession): void {
@@ -121,14 +119,7 @@ export async function startQwenTtsServer(): Promise<QwenTtsServer> {
     send({ type: 'session.created', session: { object: 'realtime.session', id: `sess_${randomUUID()}`, model: session.model, ...config } });
   }
 
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  state.url = `ws://127.0.0.1:${(http.address() as AddressInfo).port}/api-ws/v1/realtime`;
-  state.close = () =>
-    new Promise<void>((resolve) => {
-      for (const c of wss.clients) c.terminate();
-      wss.close();
-      http.closeAllConnections();
-      http.close(() => resolve());
-    });
+  state.url = `ws://127.0.0.1:${server.port}/api-ws/v1/realtime`;
+  state.close = server.close;
   return state;
 }

@@ -1,42 +1,20 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import { startGeminiTtsServer, type GeminiTtsServer } from '../../../test/support/gemini-tts-server.js';
 import { captureSpeech, rms } from '../../../test/support/tts-capture.js';
+import { speak, ttsHarness } from '../../../test/support/tts-harness.js';
 import { waitFor } from '../../../test/support/wait.js';
-import { AudioWorkerPool } from '../audio/audio-worker-pool.js';
 import { synthesizeSpeech } from '../sim/speech.js';
 import { EspeakEngine } from './espeak-engine.js';
 import { FallbackTts } from './fallback-tts.js';
 import { GeminiTtsEngine, GEMINI_TTS_MODEL } from './gemini-tts-engine.js';
-import { PooledSpeechResampler } from './speech-resampler.js';
-import { TtsPipeline } from './tts-pipeline.js';
 
-const pool = new AudioWorkerPool(1);
 let server: GeminiTtsServer;
-before(async () => (server = await startGeminiTtsServer()));
-after(async () => {
-  await server.close();
-  await pool.terminate();
-});
-beforeEach(() => {
-  server.requests.length = 0;
-  server.failWith = null;
-  server.delayMs = () => 0;
-});
-
-let owners = 0;
-function pipelineWith(engine: ConstructorParameters<typeof TtsPipeline>[0]['engine']): TtsPipeline {
-  return new TtsPipeline({ engine, resampler: new PooledSpeechResampler(pool, `gemini-tts-${++owners}`) });
-}
+const pipelineWith = ttsHarness('gemini-tts', async () => (server = await startGeminiTtsServer()));
 const gemini = (voice?: string) => new GeminiTtsEngine({ apiKey: 'AIza-test', baseUrl: server.baseUrl, voice });
 
 test('generateContent per clause with x-goog-api-key, AUDIO modality and the voice; inline 24 kHz PCM comes out as 48 kHz speech', async () => {
-  const tts = pipelineWith(gemini('Kore'));
-  const rec = captureSpeech(tts);
-  tts.push('s1', 'Hello there. ');
-  tts.push('s1', 'Nice to see you again.');
-  tts.end('s1');
-  await tts.whenIdle();
+  const rec = await speak(pipelineWith(gemini('Kore')), 's1', 'Hello there. ', 'Nice to see you again.');
   assert.deepEqual(rec.errors, []);
   assert.equal(server.requests.length, 2);
   for (const r of server.requests) {
@@ -55,19 +33,13 @@ test('generateContent per clause with x-goog-api-key, AUDIO modality and the voi
   const source = Buffer.concat([await synthesizeSpeech('Hello there.', 24_000), await synthesizeSpeech('Nice to see you again.', 24_000)]);
   const level = rms(out) / rms(source);
   assert.ok(level > 0.8 && level < 1.25, `output/input level ratio was ${level}`);
-  await tts.close();
 });
 
 test('the default voice is Leda and a custom model goes in the path', async () => {
-  const tts = pipelineWith(new GeminiTtsEngine({ apiKey: 'k', baseUrl: `${server.baseUrl}/`, model: 'gemini-2.5-pro-preview-tts' }));
-  const rec = captureSpeech(tts);
-  tts.push('d', 'Default voice.');
-  tts.end('d');
-  await tts.whenIdle();
+  const rec = await speak(pipelineWith(new GeminiTtsEngine({ apiKey: 'k', baseUrl: `${server.baseUrl}/`, model: 'gemini-2.5-pro-preview-tts' })), 'd', 'Default voice.');
   assert.deepEqual(rec.errors, []);
   assert.equal(server.requests[0]!.path, '/v1beta/models/gemini-2.5-pro-preview-tts:generateContent');
   assert.equal(server.requests[0]!.body.generationConfig?.speechConfig?.voiceConfig?.prebuiltVoiceConfig?.voiceName, 'Leda');
-  await tts.close();
 });
 
 test('interrupt while the next clause is being generated: that request is aborted and no audio of the old id follows', async () => {
@@ -84,12 +56,9 @@ test('interrupt while the next clause is being generated: that request is aborte
   assert.deepEqual(rec.audio.slice(mark).filter((a) => a.speechId === 'old'), []);
   assert.equal(server.requests[1]!.audioBytes, 0);
   server.delayMs = () => 0;
-  tts.push('new', 'Yes?');
-  tts.end('new');
-  await tts.whenIdle();
+  await speak(tts, 'new', 'Yes?');
   assert.ok(rec.pcmFor('new').length > 0);
   assert.deepEqual(rec.errors, []);
-  await tts.close();
 });
 
 test('failures map to status codes: 500 → TTS_CONNECTION_FAILED, 403 → API_KEY_REJECTED, 429 → API_RATE_LIMIT, an answer without audio → TTS_CONNECTION_FAILED', async () => {
@@ -100,52 +69,27 @@ test('failures map to status codes: 500 → TTS_CONNECTION_FAILED, 403 → API_K
     ['no-audio', 'TTS_CONNECTION_FAILED'],
   ] as const) {
     server.failWith = failWith;
-    const tts = pipelineWith(gemini());
-    const rec = captureSpeech(tts);
-    tts.push('e', 'This will fail.');
-    tts.end('e');
-    await tts.whenIdle();
+    const rec = await speak(pipelineWith(gemini()), 'e', 'This will fail.');
     assert.deepEqual(rec.errors.map((e) => e.code), [code], `for ${failWith}`);
     assert.equal(rec.audio.length, 0);
-    await tts.close();
   }
 });
 
 test('a wrong key: Google\'s 400 INVALID_ARGUMENT with reason API_KEY_INVALID → API_KEY_REJECTED; other 400s stay TTS_CONNECTION_FAILED', async () => {
   server.validKey = 'AIza-right';
-  try {
-    let tts = pipelineWith(gemini());
-    let rec = captureSpeech(tts);
-    tts.push('k', 'Wrong key.');
-    tts.end('k');
-    await tts.whenIdle();
-    assert.deepEqual(rec.errors.map((e) => e.code), ['API_KEY_REJECTED']);
-    assert.match(rec.errors[0]!.message, /HTTP 400/);
-    await tts.close();
+  const wrongKey = await speak(pipelineWith(gemini()), 'k', 'Wrong key.');
+  assert.deepEqual(wrongKey.errors.map((e) => e.code), ['API_KEY_REJECTED']);
+  assert.match(wrongKey.errors[0]!.message, /HTTP 400/);
 
-    server.failWith = 400;
-    tts = pipelineWith(new GeminiTtsEngine({ apiKey: 'AIza-right', baseUrl: server.baseUrl }));
-    rec = captureSpeech(tts);
-    tts.push('b', 'Bad request.');
-    tts.end('b');
-    await tts.whenIdle();
-    assert.deepEqual(rec.errors.map((e) => e.code), ['TTS_CONNECTION_FAILED']);
-    await tts.close();
-  } finally {
-    server.validKey = null;
-    server.failWith = null;
-  }
+  server.failWith = 400;
+  const badRequest = await speak(pipelineWith(new GeminiTtsEngine({ apiKey: 'AIza-right', baseUrl: server.baseUrl })), 'b', 'Bad request.');
+  assert.deepEqual(badRequest.errors.map((e) => e.code), ['TTS_CONNECTION_FAILED']);
 });
 
 test('FallbackTts: a Gemini error hands the reply to espeak-ng, reported once as TTS_CONNECTION_FAILED', async () => {
   server.failWith = 500;
-  const tts = pipelineWith(new FallbackTts(gemini(), new EspeakEngine()));
-  const rec = captureSpeech(tts);
-  tts.push('s1', 'Spoken anyway.');
-  tts.end('s1');
-  await tts.whenIdle();
+  const rec = await speak(pipelineWith(new FallbackTts(gemini(), new EspeakEngine())), 's1', 'Spoken anyway.');
   assert.equal(server.requests.length, 1);
   assert.ok(rec.pcmFor('s1').length > 0);
   assert.deepEqual(rec.errors.map((e) => e.code), ['TTS_CONNECTION_FAILED']);
-  await tts.close();
 });

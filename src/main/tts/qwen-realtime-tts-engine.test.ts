@@ -1,44 +1,20 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import { startQwenTtsServer, type QwenTtsServer } from '../../../test/support/qwen-tts-realtime-server.js';
-import { captureSpeech, rms } from '../../../test/support/tts-capture.js';
+import { rms } from '../../../test/support/tts-capture.js';
+import { interruptAfterFirstAudio, speak, ttsHarness } from '../../../test/support/tts-harness.js';
 import { waitFor } from '../../../test/support/wait.js';
-import { AudioWorkerPool } from '../audio/audio-worker-pool.js';
 import { synthesizeSpeech } from '../sim/speech.js';
 import { EspeakEngine } from './espeak-engine.js';
 import { FallbackTts } from './fallback-tts.js';
 import { QWEN_TTS_MODEL, QwenRealtimeTtsEngine } from './qwen-realtime-tts-engine.js';
-import { PooledSpeechResampler } from './speech-resampler.js';
-import { TtsPipeline } from './tts-pipeline.js';
 
-const pool = new AudioWorkerPool(1);
 let server: QwenTtsServer;
-before(async () => (server = await startQwenTtsServer()));
-after(async () => {
-  await server.close();
-  await pool.terminate();
-});
-beforeEach(() => {
-  server.sessions.length = 0;
-  server.rejectHandshake = null;
-  server.sessionError = null;
-  server.deltaDelayMs = 0;
-});
-
-let owners = 0;
-function pipelineWith(engine: ConstructorParameters<typeof TtsPipeline>[0]['engine']): TtsPipeline {
-  return new TtsPipeline({ engine, resampler: new PooledSpeechResampler(pool, `qwen-tts-${++owners}`) });
-}
+const pipelineWith = ttsHarness('qwen-tts', async () => (server = await startQwenTtsServer()));
 const qwen = (voice?: string) => new QwenRealtimeTtsEngine({ apiKey: 'sk-dash', url: server.url, voice });
 
 test('one socket per reply: session.update after session.created, text appended, commit + finish; 24 kHz deltas come out as 48 kHz speech', async () => {
-  const tts = pipelineWith(qwen('Cherry'));
-  const rec = captureSpeech(tts);
-  tts.push('s1', 'Hello there. ');
-  tts.push('s1', 'How are ');
-  tts.push('s1', 'you today?');
-  tts.end('s1');
-  await tts.whenIdle();
+  const rec = await speak(pipelineWith(qwen('Cherry')), 's1', 'Hello there. ', 'How are ', 'you today?');
   assert.deepEqual(rec.errors, []);
   assert.equal(server.sessions.length, 1);
   const s = server.sessions[0]!;
@@ -60,40 +36,27 @@ test('one socket per reply: session.update after session.created, text appended,
   const source = Buffer.concat(await Promise.all(s.responses.map((r) => synthesizeSpeech(r.text, 24_000))));
   const level = rms(out) / rms(source);
   assert.ok(level > 0.8 && level < 1.25, `output/input level ratio was ${level}`);
-  await tts.close();
 });
 
 test('the default voice is Momo', async () => {
-  const tts = pipelineWith(qwen());
-  const rec = captureSpeech(tts);
-  tts.push('d', 'Default voice.');
-  tts.end('d');
-  await tts.whenIdle();
+  const rec = await speak(pipelineWith(qwen()), 'd', 'Default voice.');
   assert.deepEqual(rec.errors, []);
   assert.equal((server.sessions[0]!.events[0]!.session as { voice: string }).voice, 'Momo');
-  await tts.close();
 });
 
 test('interrupt mid-reply: the socket is closed at once and no audio of the old id follows', async () => {
   server.deltaDelayMs = 40;
   const tts = pipelineWith(qwen());
-  const rec = captureSpeech(tts);
-  tts.push('old', 'This first sentence is long enough to take a while to stream. ');
-  await waitFor('first audio of the old reply', () => rec.audio.some((a) => a.speechId === 'old'), 10_000);
-  tts.interrupt();
-  const mark = rec.audio.length;
+  const rec = await interruptAfterFirstAudio(tts, 'old', 'This first sentence is long enough to take a while to stream. ');
   await waitFor('the server to see the socket close', () => server.sessions[0]?.closedEarly, 3_000);
   await new Promise((r) => setTimeout(r, 300));
-  assert.deepEqual(rec.audio.slice(mark).filter((a) => a.speechId === 'old'), []);
+  assert.deepEqual(rec.sinceInterrupt().filter((a) => a.speechId === 'old'), []);
   assert.ok(!server.sessions[0]!.events.some((e) => e.type === 'session.finish'), 'the interrupted reply is not finished, it is cut');
   server.deltaDelayMs = 0;
-  tts.push('new', 'Yes?');
-  tts.end('new');
-  await tts.whenIdle();
+  await speak(tts, 'new', 'Yes?');
   assert.ok(rec.pcmFor('new').length > 0);
   assert.equal(server.sessions.length, 2, 'the next reply opens its own session');
   assert.deepEqual(rec.errors, []);
-  await tts.close();
 });
 
 test('failures: an error event → TTS_CONNECTION_FAILED, handshake 401 → API_KEY_REJECTED, handshake 500 → TTS_CONNECTION_FAILED', async () => {
@@ -105,25 +68,15 @@ test('failures: an error event → TTS_CONNECTION_FAILED, handshake 401 → API_
     server.sessionError = null;
     server.rejectHandshake = null;
     setup();
-    const tts = pipelineWith(qwen());
-    const rec = captureSpeech(tts);
-    tts.push('e', 'This will fail.');
-    tts.end('e');
-    await tts.whenIdle();
+    const rec = await speak(pipelineWith(qwen()), 'e', 'This will fail.');
     assert.deepEqual(rec.errors.map((e) => e.code), [code], rec.errors[0]?.message);
     assert.equal(rec.audio.length, 0);
-    await tts.close();
   }
 });
 
 test('FallbackTts: a failing Qwen session hands the reply to espeak-ng, reported once as TTS_CONNECTION_FAILED', async () => {
   server.sessionError = { code: 'Arrearage', message: 'account in arrears' };
-  const tts = pipelineWith(new FallbackTts(qwen(), new EspeakEngine()));
-  const rec = captureSpeech(tts);
-  tts.push('s1', 'Spoken anyway.');
-  tts.end('s1');
-  await tts.whenIdle();
+  const rec = await speak(pipelineWith(new FallbackTts(qwen(), new EspeakEngine())), 's1', 'Spoken anyway.');
   assert.ok(rec.pcmFor('s1').length > 0);
   assert.deepEqual(rec.errors.map((e) => e.code), ['TTS_CONNECTION_FAILED']);
-  await tts.close();
 });

@@ -1,22 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
-import { bytesFor, recordSpeech } from '../../../test/support/speech-events.js';
+import { test } from 'node:test';
 import { ScriptedTtsEngine } from '../../../test/support/scripted-tts-engine.js';
+import { captureSpeech } from '../../../test/support/tts-capture.js';
+import { interruptAfterFirstAudio, speak, ttsHarness } from '../../../test/support/tts-harness.js';
 import { waitFor } from '../../../test/support/wait.js';
-import { AudioWorkerPool } from '../audio/audio-worker-pool.js';
 import { EspeakEngine } from './espeak-engine.js';
 import { FallbackTts } from './fallback-tts.js';
 import { SpeechApiEngine } from './speech-api-engine.js';
-import { PooledSpeechResampler } from './speech-resampler.js';
-import { TtsPipeline } from './tts-pipeline.js';
 
-const pool = new AudioWorkerPool(1);
-after(() => pool.terminate());
-
-let owners = 0;
-function pipelineWith(engine: ConstructorParameters<typeof TtsPipeline>[0]['engine']): TtsPipeline {
-  return new TtsPipeline({ engine, resampler: new PooledSpeechResampler(pool, `test-${++owners}`) });
-}
+const pipelineWith = ttsHarness('tts-pipeline');
 
 test('espeak-ng through the pipeline: 48 kHz PCM16 tagged with the speech id, about 48/22.05 of the engine audio', async () => {
   const engine = new EspeakEngine();
@@ -24,13 +16,7 @@ test('espeak-ng through the pipeline: 48 kHz PCM16 tagged with the speech id, ab
   let engineRates = new Set<number>();
   for await (const c of engine.synthesize('Converted by sox.', new AbortController().signal)) if (c.format === 'pcm16') engineRates.add(c.sampleRate);
   assert.deepEqual([...engineRates], [48_000], 'sox converts to the page rate inside the synthesis pipeline');
-  const tts = pipelineWith(engine);
-  const rec = recordSpeech(tts);
-  tts.push('s1', 'Hello there. ');
-  tts.push('s1', 'How are you today?');
-  tts.end('s1');
-  await tts.ready;
-  await tts.whenIdle();
+  const rec = await speak(pipelineWith(engine), 's1', 'Hello there. ', 'How are you today?');
   // espeak-ng's own 22.05 kHz output, resampled by main when sox is not used.
   const direct = new EspeakEngine({ soxResampling: false });
   await direct.prepare();
@@ -43,30 +29,28 @@ test('espeak-ng through the pipeline: 48 kHz PCM16 tagged with the speech id, ab
     }
   }
   assert.deepEqual([...engineRates], [22_050]);
-  const total = bytesFor(rec.audio, 's1');
+  const total = rec.pcmFor('s1').length;
   assert.ok(rec.audio.length > 0 && rec.audio.every((a) => a.speechId === 's1' && a.format === 'pcm16-48k'));
   assert.equal(total % 2, 0);
   const ratio = total / engineBytes;
   assert.ok(ratio > 2.1 && ratio < 2.25, `48k/22.05k size ratio was ${ratio}`);
   assert.deepEqual(rec.errors, []);
-  await tts.close();
 });
 
 test('first audio arrives after the first clause, before the reply is complete', async () => {
   const tts = pipelineWith(new EspeakEngine());
-  const rec = recordSpeech(tts);
+  const rec = captureSpeech(tts);
   tts.push('s1', 'Good morning! I was wondering');
   await waitFor('first clause audio', () => rec.audio.length > 0, 10_000);
   tts.push('s1', ' whether you slept well.');
   tts.end('s1');
   await tts.whenIdle();
-  await tts.close();
 });
 
 test('ready-gating: text pushed before the engine is ready is kept, then spoken in order', async () => {
   const engine = new ScriptedTtsEngine();
   const tts = pipelineWith(engine);
-  const rec = recordSpeech(tts);
+  const rec = captureSpeech(tts);
   tts.push('a', 'one ');
   tts.push('a', 'two');
   tts.end('a');
@@ -80,39 +64,25 @@ test('ready-gating: text pushed before the engine is ready is kept, then spoken 
   await tts.whenIdle();
   assert.deepEqual(engine.written, ['one ', 'two', 'three']);
   assert.deepEqual([...new Set(rec.audio.map((a) => a.speechId))], ['a', 'b']);
-  await tts.close();
 });
 
 test('interrupt mid-sentence: no audio of the old speech id after interrupt(), the new id speaks', async () => {
   const tts = pipelineWith(new EspeakEngine());
-  const rec = recordSpeech(tts);
   const long = 'This is the first sentence of a long story. It goes on. And on. And on for quite a while. Really it does. The end is far.';
-  tts.push('old', long);
-  await waitFor('audio of the old reply', () => rec.audio.some((a) => a.speechId === 'old'), 10_000);
-  tts.interrupt();
-  const mark = rec.audio.length;
+  const rec = await interruptAfterFirstAudio(tts, 'old', long);
   tts.push('old', 'Late text for the interrupted reply.');
-  tts.push('new', 'Yes?');
-  tts.end('new');
-  await tts.whenIdle();
-  const afterInterrupt = rec.audio.slice(mark);
+  await speak(tts, 'new', 'Yes?');
+  const afterInterrupt = rec.sinceInterrupt();
   assert.ok(afterInterrupt.some((a) => a.speechId === 'new'), 'the new reply is spoken');
   assert.deepEqual(afterInterrupt.filter((a) => a.speechId === 'old'), [], 'nothing of the interrupted reply after interrupt()');
-  await tts.close();
 });
 
 test('FallbackTts: an unreachable engine falls back to espeak-ng and reports TTS_CONNECTION_FAILED once', async () => {
   const dead = new SpeechApiEngine({ name: 'openai', baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'k', model: 'tts-1', voice: 'alloy', responseFormat: 'pcm' });
   const tts = pipelineWith(new FallbackTts(dead, new EspeakEngine()));
-  const rec = recordSpeech(tts);
-  tts.push('s1', 'First reply.');
-  tts.end('s1');
-  await tts.whenIdle();
-  tts.push('s2', 'Second reply.');
-  tts.end('s2');
-  await tts.whenIdle();
-  assert.ok(bytesFor(rec.audio, 's1') > 0 && bytesFor(rec.audio, 's2') > 0, 'both replies are spoken by the fallback');
+  const rec = await speak(tts, 's1', 'First reply.');
+  await speak(tts, 's2', 'Second reply.');
+  assert.ok(rec.pcmFor('s1').length > 0 && rec.pcmFor('s2').length > 0, 'both replies are spoken by the fallback');
   assert.equal(rec.errors.length, 1);
   assert.equal(rec.errors[0]!.code, 'TTS_CONNECTION_FAILED');
-  await tts.close();
 });
