@@ -3,11 +3,16 @@ import type { Logger } from '../shared/log.js';
 import type { AnalyzeRequest } from '../shared/protocol/zmq.js';
 import { taskResultPayload, type AgentEventSink, type ResultChannel } from './events.js';
 import type { AgentState } from './flags.js';
+import { MAX_CALL_WITH_PROGRESS_MS } from './mcp/mcp-connection.js';
 import type { McpManager } from './mcp/mcp-manager.js';
+import { taskProgressOf } from './mcp/mcp-progress.js';
+import type { ToolOutcome } from './mcp/mcp-result.js';
 import type { AgentModel } from './model/agent-model.js';
 import { MAX_INSTRUCTION_CHARS, planTask, type TaskDecision } from './planner.js';
 import type { TaskOutcome, TaskRun } from './tasks/executor.js';
+import { Deadline } from './tasks/deadline.js';
 import { instructionKey } from './tasks/instruction-key.js';
+import { ProgressThrottle } from './tasks/progress-throttle.js';
 import { TaskCancelledError, type TaskRegistry, type TaskType } from './tasks/task-registry.js';
 import { Slots } from './tasks/slots.js';
 
@@ -145,23 +150,26 @@ export class TaskPipeline {
     let outcome: TaskOutcome | null = null;
     let error = '';
     let cancelled = false;
-    let timer: NodeJS.Timeout | undefined;
+    let deadline: Deadline | undefined;
     try {
       release = await this.slots[kind].acquire(cancelSignal);
       registry.setRunning(id);
       const timeoutMs = this.timeoutFor(decision);
-      const deadline = new AbortController();
-      timer = setTimeout(() => deadline.abort(new TaskTimeoutError(`timed out after ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
+      // An MCP call that reports progress has its timeout started over each time, up to the SDK's cap.
+      const capMs = decision.kind === 'mcp' ? Math.max(timeoutMs, MAX_CALL_WITH_PROGRESS_MS + MCP_TIMEOUT_MARGIN_MS) : timeoutMs;
+      deadline = new Deadline(timeoutMs, capMs, (cause) =>
+        new TaskTimeoutError(cause === 'cap' ? `still running after ${Math.round(capMs / 60_000)} min` : `timed out after ${Math.round(timeoutMs / 1000)} s`),
+      );
       const signal = AbortSignal.any([cancelSignal, deadline.signal, this.closing.signal]);
       const run: TaskRun = { id, instruction: decision.instruction, signal, report: (p) => registry.report(id, p), log: log.child({ task_id: id, kind }) };
-      outcome = await Promise.race([this.execute(decision, run), rejectOnAbort(signal)]);
+      outcome = await Promise.race([this.execute(decision, run, deadline), rejectOnAbort(signal)]);
     } catch (err) {
       const reason = cancelSignal.aborted ? cancelSignal.reason : err;
       cancelled = reason instanceof TaskCancelledError;
       error = cancelled ? (reason as Error).message : this.closing.signal.aborted ? 'agent stopped' : (reason as Error)?.message ?? String(reason);
       if (!cancelled) log.warn({ task_id: id, kind, err: error }, 'task failed');
     } finally {
-      clearTimeout(timer);
+      deadline?.clear();
       release?.();
     }
     const status = cancelled ? 'cancelled' : outcome?.success ? 'completed' : 'failed';
@@ -185,10 +193,25 @@ export class TaskPipeline {
     return outcome;
   }
 
-  private async execute(decision: TaskDecision, run: TaskRun): Promise<TaskOutcome> {
+  private async execute(decision: TaskDecision, run: TaskRun, deadline: Deadline): Promise<TaskOutcome> {
     if (decision.kind === 'mcp') {
       run.report({ stage: 'calling', message: `${decision.server}/${decision.tool}` });
-      const result = await this.deps.mcp.call(decision.server, decision.tool, decision.args, { signal: run.signal, timeoutMs: this.timeoutFor(decision) - MCP_TIMEOUT_MARGIN_MS });
+      // A chatty server's notifications are thinned out; each one still restarts the task's time limit.
+      const progress = new ProgressThrottle((p) => run.report(p));
+      let result: ToolOutcome;
+      try {
+        result = await this.deps.mcp.call(decision.server, decision.tool, decision.args, {
+          signal: run.signal,
+          timeoutMs: this.timeoutFor(decision) - MCP_TIMEOUT_MARGIN_MS,
+          onProgress: (p) => {
+            deadline.extend();
+            progress.report(taskProgressOf(p));
+          },
+        });
+      } finally {
+        // The last progress goes out before the task's final update.
+        progress.flush();
+      }
       return { success: result.success, detail: result.text, result: { success: result.success, result: result.text, server: decision.server, tool: decision.tool } };
     }
     if (decision.kind === 'browser_use') return this.deps.browser(run);

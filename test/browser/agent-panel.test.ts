@@ -181,13 +181,36 @@ test('a request in the chat starts an MCP task: the HUD shows it running, then d
   assert.deepEqual(chat.problems.problems, []);
 });
 
-test('cancelling a long task from the HUD stops it and marks it cancelled', { timeout: 90_000 }, async () => {
+/** The accessibility tree's view of an element (Chromium's, over CDP): role, value and properties such as valuemax. */
+async function axNode(p: Page, selector: string): Promise<{ role: string; value: unknown; props: Record<string, unknown> }> {
+  const cdp = await p.context().newCDPSession(p);
+  try {
+    const { result } = await cdp.send('Runtime.evaluate', { expression: `document.querySelector(${JSON.stringify(selector)})` });
+    const { nodes } = await cdp.send('Accessibility.getPartialAXTree', { objectId: result.objectId, fetchRelatives: false });
+    const node = nodes[0]!;
+    return { role: String(node.role?.value), value: node.value?.value, props: Object.fromEntries((node.properties ?? []).map((x) => [x.name, x.value.value])) };
+  } finally {
+    await cdp.detach();
+  }
+}
+
+test('a long MCP task shows its progress as a determinate bar; cancelling it from the HUD stops it', { timeout: 90_000 }, async () => {
   await say('Trigger a long running operation for 40 seconds with 40 steps');
   await page.locator('#agent-chip[data-running="1"]').waitFor({ timeout: 30_000 });
   await page.click('#agent-chip');
   const running = card('running', '40 seconds');
   await running.waitFor({ timeout: 10_000 });
   const id = (await running.getAttribute('data-task-id'))!;
+  // The server reports each of its 40 steps (MCP progress notifications): the bar says how far it is.
+  await running.locator('.agent-task-stage', { hasText: /Step \d+ of 40/ }).waitFor({ timeout: 15_000 });
+  const bar = await axNode(page, `.agent-task[data-task-id="${id}"] .agent-task-progress`);
+  assert.equal(bar.role, 'progressbar');
+  assert.ok(typeof bar.value === 'number' && bar.value > 0 && bar.value < 1, `aria-valuenow ${bar.value}`);
+  assert.equal(bar.props.valuemin, 0);
+  assert.equal(bar.props.valuemax, 1);
+  // (CDP leaves valuetext empty even where it is set, so the attribute is read from the page.)
+  assert.match((await running.locator('.agent-task-progress').getAttribute('aria-valuetext'))!, /^\d+% · Step \d+ of 40 · everything\/trigger-long-running-operation$/);
+  assert.equal(await running.getByRole('progressbar').count(), 1);
   await running.getByRole('button', { name: /Cancel the task/ }).click();
   const cancelled = page.locator(`.agent-task[data-task-id="${id}"][data-status="cancelled"]`);
   await cancelled.waitFor({ timeout: 10_000 });

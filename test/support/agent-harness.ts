@@ -69,6 +69,13 @@ export class AgentHarness {
     return this.agent.url;
   }
 
+  /** Writes `servers` as the MCP config, starts the agent and switches the analyzer and MCP on. */
+  async startWithMcp(servers: Record<string, unknown>): Promise<void> {
+    writeMcpConfig(this.dataDir, servers);
+    await this.start();
+    await this.enable({ mcp_enabled: true });
+  }
+
   /** Turns the analyzer and the given capability flags on, then waits for MCP tools if MCP was asked for. */
   async enable(flags: Record<string, boolean>): Promise<void> {
     const on = await http(`${this.url}/agent/command`, { method: 'POST', json: { command: 'set_agent_enabled', enabled: true } });

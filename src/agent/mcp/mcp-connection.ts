@@ -15,6 +15,27 @@ export const RESTART_BACKOFF_MS = [500, 1000, 2000, 4000, 8000, 15000, 30000];
 const RESET_AFTER_MS = 60_000;
 /** How long connecting + listing tools may take before the attempt counts as a failure. */
 const CONNECT_TIMEOUT_MS = 20_000;
+/**
+ * Longest a call may run when the server keeps it alive with progress notifications (each one restarts the
+ * call's timeout); a server that only ever reports progress still ends.
+ */
+export const MAX_CALL_WITH_PROGRESS_MS = 30 * 60_000;
+/** The SDK's complaint about progress for a call that has already ended. */
+const LATE_PROGRESS = /^Received a progress notification for an unknown token/;
+
+/** `notifications/progress` as the SDK hands it over (the token already matched to the call). */
+export interface McpProgress {
+  progress: number;
+  total?: number;
+  message?: string;
+}
+
+export interface McpCallOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  /** Asks the server for progress; each notification is passed here and restarts the call's timeout. */
+  onProgress?: (progress: McpProgress) => void;
+}
 
 /** A tool call failed for a reason the model and the user should read plainly. */
 export class McpCallError extends Error {
@@ -76,20 +97,26 @@ export class McpConnection {
     return (this.state as McpServerState) === 'ready';
   }
 
-  async callTool(tool: string, args: Record<string, unknown>, opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<CallToolResult> {
+  async callTool(tool: string, args: Record<string, unknown>, opts: McpCallOptions = {}): Promise<CallToolResult> {
     const client = this.client;
     if (this.state !== 'ready' || !client) {
       throw new McpCallError(`MCP server "${this.name}" is not available (${this.state}${this.lastError ? `: ${this.lastError}` : ''})`);
     }
     const timeoutMs = opts.timeoutMs ?? this.callTimeoutMs;
     const startedAt = Date.now();
+    const onProgress = opts.onProgress;
+    // With `onprogress` the SDK sends a progressToken in `_meta`; progress then restarts the timeout, up to the cap.
+    const progress = onProgress ? { onprogress: onProgress, resetTimeoutOnProgress: true, maxTotalTimeout: MAX_CALL_WITH_PROGRESS_MS } : {};
     try {
-      return (await client.callTool({ name: tool, arguments: args }, undefined, { signal: opts.signal, timeout: timeoutMs })) as CallToolResult;
+      return (await client.callTool({ name: tool, arguments: args }, undefined, { signal: opts.signal, timeout: timeoutMs, ...progress })) as CallToolResult;
     } catch (err) {
       if (opts.signal?.aborted) throw opts.signal.reason;
       const message = (err as Error).message;
       if (this.client !== client || this.state !== 'ready') {
         throw new McpCallError(`MCP server "${this.name}" stopped during the call to "${tool}" (${message}); it is being restarted`);
+      }
+      if (/Maximum total timeout/i.test(message)) {
+        throw new McpCallError(`MCP tool "${tool}" on "${this.name}" was still running after ${Math.round(MAX_CALL_WITH_PROGRESS_MS / 60_000)} min; it was stopped`);
       }
       if (/timed out|RequestTimeout|-32001/i.test(message)) {
         const garbled = this.lastProtocolError && this.lastProtocolError.at >= startedAt ? ` (meanwhile it sent an invalid message: ${this.lastProtocolError.message.slice(0, 200)})` : '';
@@ -146,7 +173,8 @@ export class McpConnection {
     this.transport = transport;
     this.client = client;
     client.onerror = (err) => {
-      this.lastProtocolError = { message: err.message, at: Date.now() };
+      // A progress notification that arrives together with its call's result is dispatched after it; not garbage.
+      if (!LATE_PROGRESS.test(err.message)) this.lastProtocolError = { message: err.message, at: Date.now() };
       this.log.debug({ mcp_server: this.name, err: err.message }, 'mcp transport error');
     };
     client.onclose = () => this.closed(client);

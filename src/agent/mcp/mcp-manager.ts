@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from '../../shared/log.js';
 import type { ToolDefinition } from '../model/chat-client.js';
 import { loadMcpConfig, saveMcpConfig, type McpConfig } from './mcp-config.js';
-import { McpCallError, McpConnection } from './mcp-connection.js';
+import { McpCallError, McpConnection, type McpCallOptions } from './mcp-connection.js';
 import { describeToolResult, type ToolOutcome } from './mcp-result.js';
 
 /** Prefix of every MCP tool name shown to the model: `mcp__<server>__<tool>`. */
@@ -110,7 +110,7 @@ export class McpManager extends EventEmitter<{ changed: [] }> {
   }
 
   /** Calls a tool; failures of any kind come back as an unsuccessful outcome with a readable reason. */
-  async call(server: string, tool: string, args: Record<string, unknown>, opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<ToolOutcome> {
+  async call(server: string, tool: string, args: Record<string, unknown>, opts: McpCallOptions = {}): Promise<ToolOutcome> {
     const conn = this.connections.get(server);
     if (!conn) return { success: false, text: `MCP server "${server}" is not configured or not running` };
     try {

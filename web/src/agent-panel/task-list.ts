@@ -1,8 +1,8 @@
-import { t } from '../i18n';
+import { currentLanguage, t } from '../i18n';
 import { el } from '../ui/dom';
 import type { AgentTask } from './agent-api';
 import { isActive, type TaskStore } from './task-store';
-import { clock, elapsedMs, instructionOf, progressOf, resultText, taskKind, toolOf } from './task-view';
+import { clock, elapsedMs, instructionOf, percentText, progressOf, resultText, taskKind, toolOf } from './task-view';
 
 export interface TaskActions {
   cancel(id: string): Promise<void>;
@@ -57,10 +57,16 @@ class TaskCard {
     this.progress.hidden = !active;
     this.progress.setAttribute('aria-label', t('agent.tasks.progress', { instruction }));
     const fraction = progressOf(task);
-    // No value attribute = an indeterminate bar: the task runs but does not say how far it is.
-    if (fraction === null) this.progress.removeAttribute('value');
-    else this.progress.value = fraction;
     const stage = [task.step && task.step_total ? t('agent.tasks.step', { step: task.step, total: task.step_total }) : '', task.message ?? task.stage ?? ''].filter(Boolean).join(' · ');
+    // No value attribute = an indeterminate bar: the task runs but does not say how far it is. A determinate one
+    // is a progressbar whose value screen readers hear with the step and message (aria-valuetext).
+    if (fraction === null) {
+      this.progress.removeAttribute('value');
+      this.progress.removeAttribute('aria-valuetext');
+    } else {
+      this.progress.value = fraction;
+      this.progress.setAttribute('aria-valuetext', [percentText(fraction, currentLanguage()), stage].filter(Boolean).join(' · '));
+    }
     this.stage.textContent = active ? stage : '';
     this.stage.hidden = !active || !stage;
     const failed = task.status === 'failed' || task.status === 'cancelled';

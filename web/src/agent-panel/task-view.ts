@@ -30,6 +30,11 @@ export function progressOf(task: AgentTask): number | null {
   return null;
 }
 
+/** A fraction as a whole percentage in the page's language ("75%", "75 %", …). */
+export function percentText(fraction: number, language: string): string {
+  return new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 0 }).format(fraction);
+}
+
 /** The answer of a finished task as readable text (MCP `{result}`, browser `{result|message}`, or JSON). */
 export function resultText(result: unknown): string {
   if (result === null || result === undefined) return '';
