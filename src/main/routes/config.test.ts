@@ -70,6 +70,28 @@ describe('/api/config', () => {
     assert.deepEqual(agent.paths, ['POST /notify_config_changed']);
   });
 
+  it('POST core_api that changes only a memory switch, or nothing, leaves conversations and pages alone', async () => {
+    const agent = await tinyServer(() => ({ status: 200, body: { success: true } }));
+    cleanups.push(agent.close);
+    h = await startMainApp({ agentUrl: agent.url, files: { 'core_config.json': { coreApiKey: SECRET, coreApi: 'qwen', assistApi: 'qwen' } } });
+    const socket = new RecordingPageSocket('test');
+    h.ctx.sessions.attachSocket(socket);
+    const session = new ScriptedSession(true, true);
+    h.ctx.sessions.attachSession('test', session);
+    const post = (fields: Record<string, unknown>) => h!.inject({ method: 'POST', url: '/api/config/core_api', payload: { coreApiKey: '••••XYZ9', ...fields } });
+    const rerank = await post({ memory_rerank: true });
+    assert.deepEqual(rerank.body, { success: true, message: 'API Key已保存并重新加载配置', sessions_ended: 0 });
+    assert.equal(JSON.parse(readFileSync(join(h.configDir, 'core_config.json'), 'utf8')).memory_rerank, true, 'saved');
+    const same = await post({ coreApi: 'qwen', memory_rerank: true });
+    assert.equal(same.body.sessions_ended, 0, 'Save without changes');
+    assert.deepEqual(socket.messages, [], 'no page reload');
+    assert.equal(session.endReasons.length, 0, 'the conversation goes on');
+    assert.deepEqual(agent.paths, []);
+    const provider = await post({ coreApi: 'openai' });
+    assert.equal(provider.body.sessions_ended, 1, 'a provider change still restarts');
+    assert.equal(session.endReasons.length, 1);
+  });
+
   it('POST core_api refuses bad input with 400 and leaves every file byte-identical', async () => {
     h = await startMainApp({ files: { 'core_config.json': { coreApiKey: SECRET, coreApi: 'qwen' } } });
     h.ctx.config.characters(); // create characters.json so it is part of the snapshot

@@ -23,6 +23,15 @@ export function shortLanguageCode(language: UiLanguage): string {
 }
 
 /** `/api/config/*` (rest.md §3) plus neko's `GET /api/config/status`. */
+/** core_config.json fields only the memory service reads: changing them needs no session restart or page reload. */
+const SESSION_NEUTRAL_FIELDS: ReadonlySet<string> = new Set(['memory_rerank', 'recent_memory_auto_review']);
+
+/** Top-level fields whose value differs between two versions of a config file. */
+function changedFields(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys].filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+}
+
 export async function configRoutes(app: FastifyInstance, ctx: MainContext): Promise<void> {
   const avatars = avatarDirs(ctx.config.paths);
   const proxyMode = new ProxyModeSwitch(ctx.env);
@@ -89,7 +98,10 @@ export async function configRoutes(app: FastifyInstance, ctx: MainContext): Prom
       if (err instanceof CoreConfigValidationError) throw badRequest(err.message);
       throw err;
     }
+    const changed = changedFields(ctx.config.coreFile(), next);
     ctx.config.saveCore(next);
+    // Nothing a conversation uses changed (a memory switch, or Save without changes): it goes on undisturbed.
+    if (changed.every((field) => SESSION_NEUTRAL_FIELDS.has(field))) return { success: true, message: 'API Key已保存并重新加载配置', sessions_ended: 0 };
     // Pages reload and sessions restart so nothing keeps talking to the old provider with the old key.
     ctx.sessions.broadcast(apiConfigReloadNotice());
     const ended = await ctx.sessions.endAll('API configuration changed');
