@@ -124,38 +124,46 @@ describe('agent + MCP servers over ZeroMQ', () => {
   });
 });
 
-describe('agent + a Streamable HTTP MCP server', () => {
-  const data = tempDataDir('neko-agent-mcp-http-');
-  let h: AgentHarness;
-  let server: ChildProcess;
+// The same server-everything over both HTTP transports: Streamable HTTP, and the older HTTP+SSE, which the
+// agent reaches by falling back when the server refuses Streamable HTTP (no `type` in the config).
+for (const remote of [
+  { mode: 'streamableHttp', path: '/mcp', type: 'http', transport: 'streamable-http' },
+  { mode: 'sse', path: '/sse', type: undefined, transport: 'sse' },
+] as const) {
+  describe(`agent + a remote MCP server (${remote.transport})`, () => {
+    const data = tempDataDir(`neko-agent-mcp-${remote.transport}-`);
+    let h: AgentHarness;
+    let server: ChildProcess;
 
-  before(async () => {
-    const [port] = await freePorts(1);
-    server = spawn(process.execPath, [join(ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js'), 'streamableHttp'], {
-      env: { ...process.env, PORT: String(port) },
-      stdio: 'ignore',
+    before(async () => {
+      const [port] = await freePorts(1);
+      server = spawn(process.execPath, [join(ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js'), remote.mode], {
+        env: { ...process.env, PORT: String(port) },
+        stdio: 'ignore',
+      });
+      await waitFor('HTTP MCP server listening', async () => fetch(`http://127.0.0.1:${port}/`).then(() => true, () => false), 15_000, 100);
+      writeMcpConfig(data.dir, { remote: { ...(remote.type ? { type: remote.type } : {}), url: `http://127.0.0.1:${port}${remote.path}` } });
+      h = new AgentHarness(data.dir);
+      await h.start();
+      await h.enable({ mcp_enabled: true });
     });
-    await waitFor('HTTP MCP server listening', async () => fetch(`http://127.0.0.1:${port}/mcp`).then(() => true, () => false), 15_000, 100);
-    writeMcpConfig(data.dir, { remote: { type: 'http', url: `http://127.0.0.1:${port}/mcp` } });
-    h = new AgentHarness(data.dir);
-    await h.start();
-    await h.enable({ mcp_enabled: true });
-  });
-  after(async () => {
-    await h?.close();
-    server?.kill();
-    data.cleanup();
-  });
+    after(async () => {
+      await h?.close();
+      server?.kill();
+      data.cleanup();
+    });
 
-  test('tools of a remote server are offered and called', { timeout: 30_000 }, async () => {
-    const servers = (await http(`${h.url}/mcp/servers`)).body.servers;
-    assert.equal(servers[0].transport, 'streamable-http');
-    await h.analyze('What is the sum of 2 and 40?');
-    const result = await h.waitForResult('task_result over HTTP MCP');
-    assert.equal(result.success, true);
-    assert.match(result.detail, /42/);
+    test('tools of a remote server are offered and called', { timeout: 30_000 }, async () => {
+      await waitFor('the remote server ready', async () => (await http(`${h.url}/mcp/servers`)).body.servers[0]?.state === 'ready', 20_000, 100);
+      const servers = (await http(`${h.url}/mcp/servers`)).body.servers;
+      assert.equal(servers[0].transport, remote.transport);
+      await h.analyze('What is the sum of 2 and 40?');
+      const result = await h.waitForResult(`task_result over ${remote.transport}`);
+      assert.equal(result.success, true);
+      assert.match(result.detail, /42/);
+    });
   });
-});
+}
 
 describe('agent + an MCP server that returns garbage', () => {
   const data = tempDataDir('neko-agent-mcp-garbage-');

@@ -22,7 +22,11 @@ const StdioServerSchema = z.object({
 });
 
 const HttpServerSchema = z.object({
-  type: z.enum(['http', 'streamable-http', 'streamableHttp']).optional(),
+  /**
+   * `sse`: the older HTTP+SSE transport (MCP 2024-11-05). Otherwise Streamable HTTP, falling back to SSE when
+   * the server refuses it with a 4xx, as the MCP spec's backwards-compatibility section describes.
+   */
+  type: z.enum(['http', 'streamable-http', 'streamableHttp', 'sse']).optional(),
   url: z.url({ protocol: /^https?$/ }),
   headers: z.record(z.string(), z.string()).optional(),
   ...Common,

@@ -1,6 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { createInterface } from 'node:readline';
@@ -9,6 +10,7 @@ import type { Logger } from '../../shared/log.js';
 import { DEFAULT_CALL_TIMEOUT_S, isStdioServer, type McpServerConfig } from './mcp-config.js';
 
 export type McpServerState = 'connecting' | 'ready' | 'restarting' | 'stopped';
+export type McpTransportKind = 'stdio' | 'streamable-http' | 'sse';
 
 /** Restart delays after a crash; the last one repeats. A server that stays up RESET_AFTER_MS starts over. */
 export const RESTART_BACKOFF_MS = [500, 1000, 2000, 4000, 8000, 15000, 30000];
@@ -54,6 +56,8 @@ export class McpConnection {
   restarts = 0;
   private client: Client | undefined;
   private transport: Transport | undefined;
+  /** The transport spoken; an HTTP server that refused Streamable HTTP stays on SSE for its restarts. */
+  private transportKind: McpTransportKind;
   private connectedAt = 0;
   private failures = 0;
   private restartTimer: NodeJS.Timeout | undefined;
@@ -67,7 +71,9 @@ export class McpConnection {
     readonly config: McpServerConfig,
     private readonly log: Logger,
     private readonly onChange: () => void = () => {},
-  ) {}
+  ) {
+    this.transportKind = isStdioServer(config) ? 'stdio' : config.type === 'sse' ? 'sse' : 'streamable-http';
+  }
 
   get callTimeoutMs(): number {
     return (this.config.timeout ?? DEFAULT_CALL_TIMEOUT_S) * 1000;
@@ -139,7 +145,7 @@ export class McpConnection {
   status(): Record<string, unknown> {
     return {
       name: this.name,
-      transport: isStdioServer(this.config) ? 'stdio' : 'streamable-http',
+      transport: this.transportKind,
       state: this.state,
       tools: this.tools.map((t) => t.name),
       pid: this.pid,
@@ -162,7 +168,9 @@ export class McpConnection {
       if (stderr) createInterface({ input: stderr as Readable }).on('line', (line) => this.log.debug({ mcp_server: this.name, stderr: line.slice(0, 500) }, 'mcp server stderr'));
       return transport;
     }
-    return new StreamableHTTPClientTransport(new URL(config.url), { requestInit: { headers: config.headers ?? {} } });
+    const requestInit = { headers: config.headers ?? {} };
+    if (this.transportKind === 'sse') return new SSEClientTransport(new URL(config.url), { requestInit });
+    return new StreamableHTTPClientTransport(new URL(config.url), { requestInit });
   }
 
   private async connect(): Promise<void> {
@@ -177,12 +185,13 @@ export class McpConnection {
       if (!LATE_PROGRESS.test(err.message)) this.lastProtocolError = { message: err.message, at: Date.now() };
       this.log.debug({ mcp_server: this.name, err: err.message }, 'mcp transport error');
     };
-    client.onclose = () => this.closed(client);
     try {
       const timeout = AbortSignal.timeout(CONNECT_TIMEOUT_MS);
       await client.connect(transport, { signal: timeout, timeout: CONNECT_TIMEOUT_MS });
       const listed = await client.listTools(undefined, { signal: timeout, timeout: CONNECT_TIMEOUT_MS });
       if (this.client !== client) return;
+      // Only now does a closed connection mean a crash; a failed start is handled below.
+      client.onclose = () => this.closed(client);
       this.tools = listed.tools;
       this.connectedAt = Date.now();
       this.lastError = null;
@@ -190,6 +199,15 @@ export class McpConnection {
       this.log.info({ mcp_server: this.name, tools: this.tools.length, pid: this.pid }, 'mcp server ready');
     } catch (err) {
       if (this.client !== client) return;
+      if (this.transportKind === 'streamable-http' && refusedStreamableHttp(err) && !isStdioServer(this.config) && (this.config.type === undefined || this.config.type === 'http')) {
+        // An older server (HTTP+SSE): its POST to this URL answers 4xx. Try the SSE transport at once.
+        this.log.info({ mcp_server: this.name, err: (err as Error).message }, 'server refused Streamable HTTP; trying HTTP+SSE');
+        this.transportKind = 'sse';
+        client.onclose = undefined;
+        await client.close().catch(() => {});
+        this.client = undefined;
+        return this.connect();
+      }
       this.lastError = (err as Error).message;
       this.log.warn({ mcp_server: this.name, err: this.lastError }, 'mcp server failed to start');
       this.client = undefined;
@@ -230,4 +248,10 @@ export class McpConnection {
     }
     this.onChange();
   }
+}
+
+/** Streamable HTTP refused with a 4xx other than an auth failure: the server may speak only HTTP+SSE. */
+function refusedStreamableHttp(err: unknown): boolean {
+  const code = err instanceof StreamableHTTPError ? err.code : undefined;
+  return typeof code === 'number' && code >= 400 && code < 500 && code !== 401 && code !== 403;
 }
