@@ -79,7 +79,7 @@ export async function transcribeUtterance(pcm: Buffer, sampleRate: number, speec
     let wav = pcm16ToWav(pcm, sampleRate);
     if (sampleRate !== 16000) {
       // The acoustic model is 16 kHz.
-      wav = await runProcess('sox', ['-t', 'wav', '-', '-t', 'wav', '-r', '16000', '-'], { stdin: wav });
+      wav = await runProcess('sox', ['-V1', '-t', 'wav', '-', '-t', 'wav', '-r', '16000', '-'], { stdin: wav });
     }
     await writeFile(wavPath, wav);
     const out = await runProcess('pocketsphinx_continuous', ['-infile', wavPath, '-jsgf', files.grammar, '-dict', files.dict, '-logfn', '/dev/null']);
