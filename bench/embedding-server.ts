@@ -3,9 +3,9 @@
 // words' unit vectors (stop words dropped), L2-normalised. English only: a text with no known word (Chinese, for
 // one) gets the zero vector. `node --import tsx bench/embedding-server.ts [port]` serves it on its own.
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
+import { serveHttp } from '../test/support/loopback-server.js';
 
 export const EMBEDDING_MODEL = 'wink-sg-100d-sif (zero vector for texts with no known English word)';
 
@@ -246,25 +246,16 @@ export interface EmbeddingServer {
 
 /** Serves the embedding model on loopback (port 0: any free port). The vectors load on the first request. */
 export async function startEmbeddingServer(port = 0): Promise<EmbeddingServer> {
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: Error) => {
-      if (!res.headersSent) send(res, 500, { error: { message: err.message, type: 'server_error' } });
-      else res.destroy();
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', resolve);
-  });
-  const { port: actual } = server.address() as AddressInfo;
-  return {
-    baseUrl: `http://127.0.0.1:${actual}/v1`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
+  const server = await serveHttp(
+    (req, res) =>
+      handle(req, res).catch((err: Error) => {
+        // An OpenAI-style error body while nothing was sent yet; else the shared shell cuts the answer.
+        if (res.headersSent) throw err;
+        send(res, 500, { error: { message: err.message, type: 'server_error' } });
       }),
-  };
+    port,
+  );
+  return { baseUrl: `http://127.0.0.1:${server.port}/v1`, close: server.close };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

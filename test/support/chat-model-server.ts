@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import { serveHttp } from './loopback-server.js';
 
 export interface ChatRequest {
   model: string;
@@ -38,48 +38,39 @@ export async function startChatModelServer(
 ): Promise<ChatModelServer> {
   let respond = answer;
   const requests: ChatRequest[] = [];
-  const server = createServer((req, res) => {
-    void (async () => {
-      if (req.method === 'GET' && req.url?.endsWith('/models')) {
-        // What local-server detection and connection checks ask first.
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ object: 'list', data: [{ id: 'test-chat', object: 'model', owned_by: 'neko-test' }] }));
-        return;
-      }
-      const json = (await body(req)) as Record<string, unknown>;
-      if (req.url?.endsWith('/embeddings')) {
-        const input = Array.isArray(json.input) ? (json.input as string[]) : [String(json.input)];
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ object: 'list', data: input.map((t, index) => ({ object: 'embedding', index, embedding: embed(t) })), model: json.model }));
-        return;
-      }
-      const request = json as unknown as ChatRequest;
-      requests.push(request);
-      const a = respond(request);
-      if (a.delayMs) await new Promise((r) => setTimeout(r, a.delayMs));
-      if (a.status && a.status >= 400) {
-        res.writeHead(a.status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: { message: 'scripted failure', type: 'server_error' } }));
-        return;
-      }
+  const server = await serveHttp(async (req, res) => {
+    if (req.method === 'GET' && req.url?.endsWith('/models')) {
+      // What local-server detection and connection checks ask first.
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ id: 'chatcmpl-test', object: 'chat.completion', model: request.model, choices: [{ index: 0, message: { role: 'assistant', content: a.content ?? '' }, finish_reason: 'stop' }] }));
-    })().catch(() => {
-      if (!res.headersSent) res.writeHead(500).end();
-    });
+      res.end(JSON.stringify({ object: 'list', data: [{ id: 'test-chat', object: 'model', owned_by: 'neko-test' }] }));
+      return;
+    }
+    const json = (await body(req)) as Record<string, unknown>;
+    if (req.url?.endsWith('/embeddings')) {
+      const input = Array.isArray(json.input) ? (json.input as string[]) : [String(json.input)];
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ object: 'list', data: input.map((t, index) => ({ object: 'embedding', index, embedding: embed(t) })), model: json.model }));
+      return;
+    }
+    const request = json as unknown as ChatRequest;
+    requests.push(request);
+    const a = respond(request);
+    if (a.delayMs) await new Promise((r) => setTimeout(r, a.delayMs));
+    if (a.status && a.status >= 400) {
+      res.writeHead(a.status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: 'scripted failure', type: 'server_error' } }));
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ id: 'chatcmpl-test', object: 'chat.completion', model: request.model, choices: [{ index: 0, message: { role: 'assistant', content: a.content ?? '' }, finish_reason: 'stop' }] }));
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
   return {
-    baseUrl: `http://127.0.0.1:${port}/v1`,
+    baseUrl: `http://127.0.0.1:${server.port}/v1`,
     requests,
     answer(fn) {
       respond = fn;
     },
-    close: () => new Promise((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
+    close: server.close,
   };
 }
 

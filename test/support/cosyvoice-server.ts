@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { WebSocket } from 'ws';
 import { synthesizeSpeech } from '../../src/main/sim/speech.js';
-import { serveWebSocket } from './tts-capture.js';
+import { serveWebSocket } from './loopback-server.js';
 
 /**
  * A local server speaking DashScope's duplex inference WebSocket for CosyVoice (`/api-ws/v1/inference`,

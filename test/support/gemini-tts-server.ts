@@ -1,6 +1,6 @@
 import { synthesizeSpeech } from '../../src/main/sim/speech.js';
 import { readBody } from './openai-speech-server.js';
-import { serveHttp } from './tts-capture.js';
+import { serveHttp } from './loopback-server.js';
 
 /**
  * A local server speaking the Gemini API's speech generation call: `POST /v1beta/models/{model}:generateContent`

@@ -1,6 +1,7 @@
 import { synthesizeSpeech } from '../../src/main/sim/speech.js';
 import { readBody, streamingWavHeader } from './openai-speech-server.js';
-import { serveHttp, writeSlowly } from './tts-capture.js';
+import { serveHttp } from './loopback-server.js';
+import { writeSlowly } from './tts-capture.js';
 
 /**
  * A local server speaking GPT-SoVITS `api_v2.py` `POST /tts`: JSON with the required `text`, `text_lang`,

@@ -1,5 +1,4 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { serveHttp } from './loopback-server.js';
 
 export type ModelsServerMode = 'ok' | 'hang' | 'html' | 'not-found' | 'redirect';
 
@@ -21,7 +20,7 @@ export interface ModelsServer {
 export async function startModelsServer(opts: { key?: string; models?: string[] } = {}): Promise<ModelsServer> {
   const models = opts.models ?? ['tiny-chat', 'tiny-vision'];
   const requests: ModelsServer['requests'] = [];
-  const server: Server = createServer((req, res) => {
+  const server = await serveHttp(async (req, res) => {
     requests.push({ method: req.method ?? '', path: req.url ?? '', authorization: req.headers.authorization });
     const mode = state.mode;
     if (mode === 'hang') return; // the socket stays open without an answer
@@ -46,17 +45,6 @@ export async function startModelsServer(opts: { key?: string; models?: string[] 
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ object: 'list', data: models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'test' })) }));
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
-  const state: ModelsServer = {
-    baseUrl: `http://127.0.0.1:${port}/v1`,
-    requests,
-    mode: 'ok',
-    close: () =>
-      new Promise((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
+  const state: ModelsServer = { baseUrl: `http://127.0.0.1:${server.port}/v1`, requests, mode: 'ok', close: server.close };
   return state;
 }

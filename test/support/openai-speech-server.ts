@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { pcm16WavHeader } from '../../src/main/tts/wav-stream.js';
 import { synthesizeSpeech } from '../../src/main/sim/speech.js';
-import { serveHttp, writeSlowly } from './tts-capture.js';
+import { serveHttp } from './loopback-server.js';
+import { writeSlowly } from './tts-capture.js';
 
 /**
  * A local server speaking OpenAI's `POST /v1/audio/speech`: JSON `{model, input, voice, response_format,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { synthesizeSpeech } from '../../src/main/sim/speech.js';
-import { serveWebSocket } from './tts-capture.js';
+import { serveWebSocket } from './loopback-server.js';
 
 /**
  * A local server speaking DashScope's Qwen-TTS Realtime WebSocket protocol (`/api-ws/v1/realtime?model=…`,

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { decodeWav } from '../../src/main/tts/wav-stream.js';
+import { serveHttp } from './loopback-server.js';
 
 /**
  * A local server speaking OpenAI's `POST /v1/audio/transcriptions` (multipart `file` + `model`, JSON `{text}`),
@@ -22,43 +22,37 @@ export async function startTranscriptionServer(phrases: readonly string[], opts:
   const grammar = join(dir, 'phrases.gram');
   writeFileSync(grammar, `#JSGF V1.0;\ngrammar phrases;\npublic <phrase> = ${phrases.join(' | ')};\n`);
   const requests: TranscriptionServer['requests'] = [];
-  const server = createServer((req, res) => {
-    void (async () => {
-      if (req.method !== 'POST' || req.url !== '/v1/audio/transcriptions') {
-        res.writeHead(404).end();
-        return;
-      }
-      if (opts.failWith) {
-        res.writeHead(opts.failWith, { 'content-type': 'application/json' }).end('{"error":{"message":"scripted failure"}}');
-        return;
-      }
-      const form = await readForm(req);
-      const file = form.get('file');
-      if (!(file instanceof Blob)) {
-        res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":{"message":"file is required"}}');
-        return;
-      }
-      const { format, pcm } = decodeWav(Buffer.from(await file.arrayBuffer()));
-      requests.push({ model: String(form.get('model')), language: form.get('language') as string | null, fileName: (file as File).name, audioBytes: pcm.length });
-      if (format.sampleRate !== 16_000) {
-        res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `need 16 kHz, got ${format.sampleRate}` } }));
-        return;
-      }
-      const text = await recognise(pcm, grammar);
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ text }));
-    })().catch((err: Error) => res.writeHead(500).end(err.message));
+  const server = await serveHttp(async (req, res) => {
+    if (req.method !== 'POST' || req.url !== '/v1/audio/transcriptions') {
+      res.writeHead(404).end();
+      return;
+    }
+    if (opts.failWith) {
+      res.writeHead(opts.failWith, { 'content-type': 'application/json' }).end('{"error":{"message":"scripted failure"}}');
+      return;
+    }
+    const form = await readForm(req);
+    const file = form.get('file');
+    if (!(file instanceof Blob)) {
+      res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":{"message":"file is required"}}');
+      return;
+    }
+    const { format, pcm } = decodeWav(Buffer.from(await file.arrayBuffer()));
+    requests.push({ model: String(form.get('model')), language: form.get('language') as string | null, fileName: (file as File).name, audioBytes: pcm.length });
+    if (format.sampleRate !== 16_000) {
+      res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `need 16 kHz, got ${format.sampleRate}` } }));
+      return;
+    }
+    const text = await recognise(pcm, grammar);
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ text }));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${server.port}`,
     requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-        rmSync(dir, { recursive: true, force: true });
-      }),
+    close: async () => {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 

@@ -1,6 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { ServerResponse } from 'node:http';
 import type { SpeechOutput } from '../../src/main/tts/speech-output.js';
 
 /** Every audio event of a SpeechOutput with its bytes (not only its size), and every error, in order. */
@@ -40,53 +38,4 @@ export async function writeSlowly(res: ServerResponse, body: Buffer, chunkBytes:
   if (res.destroyed || res.socket?.destroyed) return false;
   res.end();
   return true;
-}
-
-/** A protocol server listening on an ephemeral port of 127.0.0.1. */
-export interface LoopbackServer {
-  port: number;
-  /** Drops every client and stops listening. */
-  close(): Promise<void>;
-}
-
-/** Serves HTTP with `handle`; a handler that throws answers 500, or cuts an answer already under way. */
-export function serveHttp(handle: (req: IncomingMessage, res: ServerResponse) => Promise<unknown>): Promise<LoopbackServer> {
-  const http = createServer((req, res) => {
-    handle(req, res).catch((err: Error) => {
-      if (!res.headersSent) res.writeHead(500).end(err.message);
-      else res.destroy();
-    });
-  });
-  return listenOnLoopback(http, () => http.closeAllConnections());
-}
-
-/**
- * Serves WebSockets: `accept` answers each handshake with the HTTP status that refuses it, or with what to do
- * with the socket. Plain HTTP requests get 404.
- */
-export function serveWebSocket(accept: (req: IncomingMessage) => number | ((ws: WebSocket) => void)): Promise<LoopbackServer> {
-  const http = createServer((_req, res) => res.writeHead(404).end());
-  const wss = new WebSocketServer({ noServer: true });
-  http.on('upgrade', (req, socket, head) => {
-    const answer = accept(req);
-    if (typeof answer === 'number') socket.end(`HTTP/1.1 ${answer} Refused\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
-    else wss.handleUpgrade(req, socket, head, answer);
-  });
-  return listenOnLoopback(http, () => {
-    for (const client of wss.clients) client.terminate();
-    wss.close();
-    http.closeAllConnections();
-  });
-}
-
-async function listenOnLoopback(http: Server, dropClients: () => void): Promise<LoopbackServer> {
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (http.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        dropClients();
-        http.close(() => resolve());
-      }),
-  };
 }
