@@ -110,10 +110,12 @@ export function recall(db: MemoryDb, query: string, opts: RecallOptions): Recall
     const seen = new Set(hits.map((h) => h.seq));
     hits = [...hits, ...search().filter((h) => !seen.has(h.seq))];
   }
+  // Every turn this query reads, read once: hits, then the neighbourhoods around them.
+  const known = db.turnsBySeq(hits.map((h) => h.seq));
   if (opts.bm25Only) {
     return hits
       .slice(0, take)
-      .map((h) => db.turnBySeq(h.seq))
+      .map((h) => known.get(h.seq))
       .filter((t): t is StoredTurn => t !== undefined)
       .map((t, i) => turnItem(t, 1 / (i + 1)));
   }
@@ -126,7 +128,7 @@ export function recall(db: MemoryDb, query: string, opts: RecallOptions): Recall
     return s;
   };
   for (const [rank, hit] of hits.entries()) {
-    const turn = db.turnBySeq(hit.seq);
+    const turn = known.get(hit.seq);
     if (turn) candidates.push({ turn, bm25Rank: rank, coverage: 0, windowCoverage: 0, score: 0 });
   }
   // Rarer terms count more (BM25's IDF); a term no turn contains cannot be covered and does not count.
@@ -151,7 +153,7 @@ export function recall(db: MemoryDb, query: string, opts: RecallOptions): Recall
   const topSessions = [...sessions.entries()].sort(([, a], [, b]) => b.coverage - a.coverage || a.best - b.best).slice(0, EXPANDED_SESSIONS);
   for (const [sessionId] of topSessions) {
     const anchors = candidates.filter((c) => c.turn.sessionId === sessionId).slice(0, EXPANSION_ANCHORS);
-    const around = db.neighboursOf(anchors.map((a) => a.turn), EXPANSION_REACH);
+    const around = db.neighboursOf(anchors.map((a) => a.turn), EXPANSION_REACH, known);
     for (const anchor of anchors) {
       const { before, after } = around.get(anchor.turn.seq)!;
       for (const turn of [...before, ...after]) {
@@ -163,7 +165,7 @@ export function recall(db: MemoryDb, query: string, opts: RecallOptions): Recall
       }
     }
   }
-  const passages = db.neighboursOf(candidates.map((c) => c.turn), NEIGHBOURS);
+  const passages = db.neighboursOf(candidates.map((c) => c.turn), NEIGHBOURS, known);
   for (const c of candidates) {
     c.coverage = coverageOf([setOf(c.turn)]);
     const { before, after } = passages.get(c.turn.seq)!;

@@ -274,6 +274,16 @@ export class MemoryDb {
     return this.s.turnBySeq.get(seq);
   }
 
+  /**
+   * Many turns by seq in one read, added to `into` (a caller's per-query cache; seqs already in it are not read
+   * again). Unknown seqs are left out.
+   */
+  turnsBySeq(seqs: Iterable<number>, into = new Map<number, StoredTurn>()): Map<number, StoredTurn> {
+    const wanted = [...seqs].filter((seq) => !into.has(seq));
+    if (wanted.length > 0) for (const row of this.s.turnsBySeqList.all(JSON.stringify(wanted))) into.set(row.seq, row);
+    return into;
+  }
+
   turnCount(): number {
     return this.s.countTurns.get()!.n;
   }
@@ -309,11 +319,12 @@ export class MemoryDb {
    * `neighbours` for many turns at once. Turns of a conversation are nearly always stored one after another, so
    * one read of the rowids around all of them answers most; a side that comes up short asks the session index.
    */
-  neighboursOf(turns: readonly StoredTurn[], count = 1): Map<number, { before: StoredTurn[]; after: StoredTurn[] }> {
+  neighboursOf(turns: readonly StoredTurn[], count = 1, known?: Map<number, StoredTurn>): Map<number, { before: StoredTurn[]; after: StoredTurn[] }> {
     const reach = count + 2;
     const wanted = new Set<number>();
     for (const t of turns) for (let seq = t.seq - reach; seq <= t.seq + reach; seq++) if (seq !== t.seq) wanted.add(seq);
-    const rows = new Map(this.s.turnsBySeqList.all(JSON.stringify([...wanted])).map((r) => [r.seq, r]));
+    // Rows read for an earlier step of the same query are not read again (`known` is the caller's cache).
+    const rows = this.turnsBySeq(wanted, known);
     const order = (a: StoredTurn, b: StoredTurn) => a.ts - b.ts || a.seq - b.seq;
     const out = new Map<number, { before: StoredTurn[]; after: StoredTurn[] }>();
     for (const turn of turns) {
