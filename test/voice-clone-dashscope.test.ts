@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, test } from 'node:test';
 import { COSYVOICE_MODEL } from '../src/main/tts/cosyvoice-engine.js';
-import { isTrustedUploadHost, listVoices } from '../src/main/tts/dashscope-voice-enrollment.js';
+import { voiceCloneRoutes } from '../src/main/routes/voice-clone.js';
+import { DashScopeError, isTrustedUploadHost, listVoices, queryVoice, type DeploymentWait } from '../src/main/tts/dashscope-voice-enrollment.js';
+import { createService } from '../src/shared/http/service.js';
 import { encodeWav } from '../src/main/tts/wav-stream.js';
 import { startDashScopeServer, type DashScopeServer } from './support/dashscope-server.js';
 import { closedPort, startMainApp, type MainAppHarness } from './support/main-app.js';
@@ -45,6 +47,28 @@ function clone(h: MainAppHarness, fields: Record<string, string>, data = clip) {
   return h.inject({ method: 'POST', url: '/api/characters/voice_clone', payload, headers });
 }
 
+/**
+ * Main's voice-clone routes as main builds them, but waiting `wait` for a new voice instead of up to 30 s; on the
+ * same context (data folder, config) as `h`, whose own routes still serve everything else.
+ */
+async function withDeploymentWait(h: MainAppHarness, wait: DeploymentWait): Promise<MainAppHarness> {
+  const app = createService('main', { log: h.ctx.log, env: h.ctx.env });
+  await app.register(async (scope) => voiceCloneRoutes(scope, h.ctx, { deploymentWait: wait }), { prefix: '/api/characters' });
+  await app.ready();
+  after(() => app.close());
+  return {
+    ...h,
+    app,
+    async inject(opts) {
+      const res = await app.inject(opts);
+      return { status: res.statusCode, body: res.json() };
+    },
+  };
+}
+
+/** Quick polling for the deployment tests: the waits end on the server's answers, not on time. */
+const SHORT_WAIT: DeploymentWait = { intervalMs: 5, limitMs: 20_000 };
+
 /** Whether any request the server received carries the clip's bytes. */
 function clipSeen(server: DashScopeServer): boolean {
   return server.requests.some((r) => r.body.includes(clip.subarray(44, 4044)));
@@ -58,6 +82,7 @@ test('cloud voice_clone: clip → DashScope temporary storage → create_voice �
   const voiceId: string = res.body.voice_id;
   assert.match(voiceId, new RegExp(`^${COSYVOICE_MODEL.replace(/\./g, '\\.')}-neko1-`));
   assert.equal(res.body.message, '音色注册成功并已保存到音色库');
+  assert.equal(res.body.status, 'ok');
   assert.match(res.body.file_url, /^oss:\/\/dashscope-instant\//);
   assert.equal(typeof res.body.request_id, 'string');
   assert.ok(!JSON.stringify(res.body).includes(KEY), 'the key is never echoed');
@@ -70,13 +95,15 @@ test('cloud voice_clone: clip → DashScope temporary storage → create_voice �
   assert.equal(stored.model, 'voice-enrollment');
   assert.equal(stored.contentType, 'audio/wav');
 
-  // The three calls, in order; the storage host never sees the API key; the enrollment resolves the oss:// URL.
+  // The calls, in order; the storage host never sees the API key; the enrollment resolves the oss:// URL; then
+  // the new voice's state is asked (it is usable at once here).
   assert.deepEqual(server.requests.map((r) => `${r.method} ${r.path}`), [
     'GET /api/v1/uploads?action=getPolicy&model=voice-enrollment',
     'POST /',
     'POST /api/v1/services/audio/tts/customization',
+    'POST /api/v1/services/audio/tts/customization',
   ]);
-  const [policyReq, uploadReq, enrollReq] = server.requests;
+  const [policyReq, uploadReq, enrollReq, queryReq] = server.requests;
   assert.equal(policyReq!.headers.authorization, `Bearer ${KEY}`);
   assert.equal(uploadReq!.headers.authorization, undefined);
   assert.ok(!uploadReq!.body.includes(KEY), 'the key is not in the upload form');
@@ -87,6 +114,8 @@ test('cloud voice_clone: clip → DashScope temporary storage → create_voice �
     model: 'voice-enrollment',
     input: { action: 'create_voice', target_model: COSYVOICE_MODEL, prefix: 'neko1', url: res.body.file_url, language_hints: ['en'] },
   });
+  assert.deepEqual(JSON.parse(queryReq!.body.toString()), { model: 'voice-enrollment', input: { action: 'query_voice', voice_id: voiceId } });
+  assert.equal(queryReq!.headers.authorization, `Bearer ${KEY}`);
 
   // Stored under the audio key, listed by the voices route (keyed by voice id only).
   const saved = h.ctx.config.voices()[KEY]?.[voiceId];
@@ -96,6 +125,7 @@ test('cloud voice_clone: clip → DashScope temporary storage → create_voice �
   assert.equal(saved.file_url, res.body.file_url);
   assert.equal(saved.audio_md5, createHash('md5').update(clip).digest('hex'));
   assert.match(String(saved.created_at), /^\d{4}-\d\d-\d\dT/);
+  assert.equal(saved.status, undefined, 'a usable voice is stored without a status');
   const listed = await h.inject({ method: 'GET', url: '/api/characters/voices' });
   assert.equal(listed.status, 200);
   assert.ok(Object.hasOwn(listed.body.voices, voiceId), JSON.stringify(listed.body));
@@ -106,7 +136,7 @@ test('cloud voice_clone: clip → DashScope temporary storage → create_voice �
   assert.equal(again.status, 200);
   assert.equal(again.body.reused, true);
   assert.equal(again.body.voice_id, voiceId);
-  assert.equal(server.requests.length, 3);
+  assert.equal(server.requests.length, 4);
 
   // The client's list_voice against the same protocol.
   const opts = { apiKey: KEY, httpBase: server.httpBase };
@@ -214,4 +244,91 @@ test('cloud voice_clone checks before sending: no key → TTS_AUDIO_API_KEY_MISS
   assert.match(lowRate.body.error, /采样率/);
   assert.equal(server.requests.length, 0);
   assert.deepEqual(h.snapshot(), before);
+});
+
+test('a new voice still DEPLOYING is asked about until it is OK, then stored as usable', { timeout: 60_000 }, async () => {
+  const server = await dashscope();
+  server.deployment = { deployingQueries: 3, outcome: 'OK' };
+  const h = await withDeploymentWait(await mainFor(server), SHORT_WAIT);
+  const res = await clone(h, { prefix: 'neko3' });
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  const voiceId = res.body.voice_id as string;
+  assert.equal(res.body.status, 'ok');
+  assert.equal(res.body.message, '音色注册成功并已保存到音色库');
+  assert.equal(server.queries.get(voiceId), 4, 'three DEPLOYING answers, then OK');
+  const saved = h.ctx.config.voices()[KEY]?.[voiceId];
+  assert.ok(saved, 'stored');
+  assert.equal(saved.status, undefined);
+});
+
+test('a voice that fails DashScope review (UNDEPLOYED): clear 400, nothing stored, removed at DashScope', { timeout: 60_000 }, async () => {
+  const server = await dashscope();
+  server.deployment = { deployingQueries: 2, outcome: 'UNDEPLOYED' };
+  const h = await withDeploymentWait(await mainFor(server), SHORT_WAIT);
+  const before = h.snapshot();
+  const res = await clone(h, { prefix: 'neko4' });
+  assert.equal(res.status, 400, JSON.stringify(res.body));
+  assert.equal(res.body.code, 'VOICE_CLONE_UNDEPLOYED');
+  assert.match(res.body.error, /未通过该音色的审核/);
+  assert.equal(res.body.remote_deleted, true);
+  assert.equal(server.queries.get(res.body.voice_id), 3);
+  assert.deepEqual(server.voices, [], 'the unusable voice no longer takes a slot of the account');
+  assert.ok(!JSON.stringify(res.body).includes(KEY));
+  assert.deepEqual(h.snapshot(), before);
+});
+
+test('a voice still DEPLOYING when the wait ends: stored as deploying, the answer says so, the status check later finds it OK', { timeout: 60_000 }, async () => {
+  const server = await dashscope();
+  server.deployment = { deployingQueries: Infinity, outcome: 'OK' };
+  const main = await mainFor(server);
+  const h = await withDeploymentWait(main, { intervalMs: 5, limitMs: 40 });
+  const res = await clone(h, { prefix: 'neko5' });
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  const voiceId = res.body.voice_id as string;
+  assert.equal(res.body.status, 'deploying');
+  assert.match(res.body.message, /仍在准备/);
+  assert.equal(typeof res.body.file_url, 'string');
+  assert.ok((server.queries.get(voiceId) ?? 0) >= 1, 'asked at least once');
+  assert.equal(h.ctx.config.voices()[KEY]?.[voiceId]?.status, 'deploying');
+  const listed = await main.inject({ method: 'GET', url: '/api/characters/voices' });
+  assert.equal(listed.body.voices[voiceId]?.status, 'deploying', 'the page sees the state');
+
+  // The page's status check: still deploying, then OK once DashScope has finished (the stored state follows).
+  const statusUrl = `/api/characters/voices/${encodeURIComponent(voiceId)}/status`;
+  const still = await main.inject({ method: 'GET', url: statusUrl });
+  assert.equal(still.status, 200, JSON.stringify(still.body));
+  assert.equal(still.body.status, 'deploying');
+  server.settle(voiceId, 'OK');
+  const ready = await main.inject({ method: 'GET', url: statusUrl });
+  assert.deepEqual(ready.body, { success: true, voice_id: voiceId, status: 'ok' });
+  assert.equal(h.ctx.config.voices()[KEY]?.[voiceId]?.status, undefined);
+  const unknown = await main.inject({ method: 'GET', url: '/api/characters/voices/cosyvoice-v3.5-plus-nope-0/status' });
+  assert.equal(unknown.status, 404);
+
+  // The client call itself maps DashScope's refusal like the other calls.
+  await assert.rejects(queryVoice({ apiKey: KEY, httpBase: server.httpBase }, 'no-such-voice'), (err: unknown) => err instanceof DashScopeError && err.kind === 'provider' && err.status === 400);
+});
+
+test('the same clip again while its voice is still deploying: asked again; a failed review then is recorded, and the clip is cloned anew', { timeout: 60_000 }, async () => {
+  const server = await dashscope();
+  server.deployment = { deployingQueries: Infinity, outcome: 'OK' };
+  const h = await withDeploymentWait(await mainFor(server), { intervalMs: 5, limitMs: 40 });
+  const first = await clone(h, { prefix: 'neko6' });
+  assert.equal(first.body.status, 'deploying', JSON.stringify(first.body));
+  const voiceId = first.body.voice_id as string;
+
+  server.settle(voiceId, 'UNDEPLOYED');
+  const again = await clone(h, { prefix: 'neko6' });
+  assert.equal(again.status, 400, JSON.stringify(again.body));
+  assert.equal(again.body.code, 'VOICE_CLONE_UNDEPLOYED');
+  assert.match(again.body.error, /已在音色库中标出/);
+  assert.equal(h.ctx.config.voices()[KEY]?.[voiceId]?.status, 'undeployed');
+  assert.equal(server.objects.size, 1, 'no second upload for the re-check');
+
+  server.deployment = { deployingQueries: 0, outcome: 'OK' };
+  const fresh = await clone(h, { prefix: 'neko6' });
+  assert.equal(fresh.status, 200, JSON.stringify(fresh.body));
+  assert.notEqual(fresh.body.voice_id, voiceId, 'a voice that failed review is not reused');
+  assert.equal(fresh.body.reused, undefined);
+  assert.equal(fresh.body.status, 'ok');
 });

@@ -14,7 +14,10 @@ import type { AddressInfo } from 'node:net';
  * - `POST /api/v1/services/audio/tts/customization` with `model:"voice-enrollment"`: `create_voice` requires a
  *   target_model, a prefix of at most 10 lowercase letters/digits, and a URL; an `oss://` URL must carry
  *   `X-DashScope-OssResourceResolve: enable`, exist, and have been uploaded for `voice-enrollment`.
- *   `list_voice` and `delete_voice` work on the enrolled voices.
+ *   `query_voice` answers one voice's `{voice_id, gmt_create, gmt_modified, resource_link, target_model, status}`;
+ *   `list_voice` and `delete_voice` work on the enrolled voices. A new voice is `DEPLOYING` for as many
+ *   `query_voice` calls as `deployment.deployingQueries` says, then takes `deployment.outcome` (`OK`, or
+ *   `UNDEPLOYED` for a voice that failed the review); with 0 it has its outcome at once.
  *
  * Every request is recorded (method, path, headers, body bytes) so tests can prove where the clip went.
  */
@@ -52,6 +55,12 @@ export interface DashScopeServer {
   voices: EnrolledVoice[];
   /** When set, policies name this upload host instead of the server itself. */
   uploadHostOverride: string | null;
+  /** How voices created from now on deploy (`deployingQueries` may be Infinity: never settles). */
+  deployment: { deployingQueries: number; outcome: 'OK' | 'UNDEPLOYED' };
+  /** The `query_voice` calls each voice got, by voice id. */
+  queries: Map<string, number>;
+  /** Ends a deploying voice's review now, with `status`. */
+  settle(voiceId: string, status: 'OK' | 'UNDEPLOYED'): void;
   close(): Promise<void>;
 }
 
@@ -61,6 +70,11 @@ const MAX_FILE_MB = 100;
 
 function requestId(): string {
   return randomUUID();
+}
+
+/** DashScope's time format for gmt_create / gmt_modified. */
+function stamp(): string {
+  return new Date().toISOString().replace('T', ' ').slice(0, 19);
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -115,6 +129,14 @@ export async function startDashScopeServer(opts: { apiKey: string }): Promise<Da
   const requests: RecordedRequest[] = [];
   const objects = new Map<string, StoredObject>();
   const voices: EnrolledVoice[] = [];
+  const queries = new Map<string, number>();
+  /** Voices still deploying: queries left before they settle, and how. */
+  const deploying = new Map<string, { left: number; outcome: 'OK' | 'UNDEPLOYED' }>();
+  const settle = (voice: EnrolledVoice, status: 'OK' | 'UNDEPLOYED') => {
+    deploying.delete(voice.voice_id);
+    voice.status = status;
+    voice.gmt_modified = stamp();
+  };
   /** Issued policies by their base64 text: the upload dir and model each one allows. */
   const policies = new Map<string, { dir: string; model: string; expires: number }>();
   let httpBase = '';
@@ -208,13 +230,27 @@ export async function startDashScopeServer(opts: { apiKey: string }): Promise<Da
         } else if (!/^https?:\/\//.test(url)) {
           return sendDashScopeError(res, 400, 'InvalidParameter', 'The provided URL does not appear to be valid. Ensure it is correctly formatted.');
         }
-        const now = new Date().toISOString().replace('T', ' ').slice(0, 19);
+        const now = stamp();
+        const { deployingQueries, outcome } = server.deployment;
         const voice: EnrolledVoice = {
           voice_id: `${target}-${prefix}-${randomBytes(16).toString('hex')}`,
-          prefix, target_model: target, url, language_hints: input.language_hints, status: 'OK', gmt_create: now, gmt_modified: now,
+          prefix, target_model: target, url, language_hints: input.language_hints, status: deployingQueries > 0 ? 'DEPLOYING' : outcome, gmt_create: now, gmt_modified: now,
         };
         voices.push(voice);
+        if (deployingQueries > 0) deploying.set(voice.voice_id, { left: deployingQueries, outcome });
         return sendJson(res, 200, { output: { voice_id: voice.voice_id }, usage: { count: 1 }, request_id: requestId() });
+      }
+      case 'query_voice': {
+        const voice = voices.find((v) => v.voice_id === input.voice_id);
+        if (!voice) return sendDashScopeError(res, 400, 'InvalidParameter', `voice ${String(input.voice_id)} not found`);
+        queries.set(voice.voice_id, (queries.get(voice.voice_id) ?? 0) + 1);
+        const pending = deploying.get(voice.voice_id);
+        if (pending) {
+          pending.left -= 1;
+          if (pending.left < 0) settle(voice, pending.outcome);
+        }
+        const { voice_id, gmt_create, gmt_modified, url: resource_link, target_model, status } = voice;
+        return sendJson(res, 200, { output: { voice_id, gmt_create, gmt_modified, resource_link, target_model, status }, usage: { count: 1 }, request_id: requestId() });
       }
       case 'list_voice': {
         const index = typeof input.page_index === 'number' ? input.page_index : 0;
@@ -229,6 +265,7 @@ export async function startDashScopeServer(opts: { apiKey: string }): Promise<Da
       case 'delete_voice': {
         const i = voices.findIndex((v) => v.voice_id === input.voice_id);
         if (i < 0) return sendDashScopeError(res, 400, 'InvalidParameter', `voice ${String(input.voice_id)} not found`);
+        deploying.delete(voices[i]!.voice_id);
         voices.splice(i, 1);
         return sendJson(res, 200, { usage: { count: 1 }, request_id: requestId() });
       }
@@ -260,6 +297,13 @@ export async function startDashScopeServer(opts: { apiKey: string }): Promise<Da
     objects,
     voices,
     uploadHostOverride: null,
+    deployment: { deployingQueries: 0, outcome: 'OK' },
+    queries,
+    settle(voiceId, status) {
+      const voice = voices.find((v) => v.voice_id === voiceId);
+      if (!voice) throw new Error(`no voice ${voiceId}`);
+      settle(voice, status);
+    },
     close: () => new Promise<void>((resolve) => http.close(() => resolve())),
   };
   return server;

@@ -3,7 +3,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import multipart, { type MultipartFile } from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { LOCAL_TTS_BUCKET, registerVoice, voicesFor } from '../../shared/config/voice-storage.js';
-import { ApiError, badRequest, conflict } from '../../shared/errors.js';
+import { ApiError, badRequest, conflict, notFound } from '../../shared/errors.js';
 import type { MainContext } from '../context.js';
 import { checkLoopbackHttpUrl } from '../net/loopback-url.js';
 import { COSYVOICE_MODEL } from '../tts/cosyvoice-engine.js';
@@ -12,9 +12,13 @@ import {
   DashScopeError,
   clonedVoiceKey,
   dashscopeHttpBase,
+  deleteVoice,
   uploadTemporaryFile,
   VOICE_ENROLLMENT_MODEL,
+  waitForDeployment,
   type DashScopeClientOptions,
+  type DeploymentOutcome,
+  type DeploymentWait,
 } from '../tts/dashscope-voice-enrollment.js';
 import type { TtsChunk } from '../tts/engine.js';
 import { chooseTtsEngine } from '../tts/select-engine.js';
@@ -43,6 +47,27 @@ const PREFIX_PATTERN = /^[A-Za-z0-9_-]{1,20}$/;
 const PREVIEW_TEXT = '你好，很高兴认识你！Hello, nice to meet you.';
 /** A local TTS server that does not register a speaker within this long is treated as down. */
 const REGISTER_TIMEOUT_MS = 30_000;
+
+/** How a clone waits for DashScope to finish preparing a new voice before answering. */
+export const DEFAULT_DEPLOYMENT_WAIT: DeploymentWait = {
+  // One query a second: a new voice is usually ready within a few seconds.
+  intervalMs: 1_000,
+  // The page holds the upload open meanwhile; past this the voice is stored as "deploying" rather than blocking.
+  limitMs: 30_000,
+};
+
+export interface VoiceCloneRouteOptions {
+  /** How long a cloud clone waits for the new voice to become usable (tests shorten it). */
+  deploymentWait?: DeploymentWait;
+}
+
+/**
+ * A cloud voice's state as voice_storage.json keeps it (`status`): absent when usable; `deploying` while
+ * DashScope still prepares it (synthesis fails until then); `undeployed` when it failed DashScope's review.
+ */
+export type StoredVoiceStatus = 'ok' | 'deploying' | 'undeployed';
+
+const STORED_STATUS: Record<DeploymentOutcome['status'], StoredVoiceStatus> = { OK: 'ok', DEPLOYING: 'deploying', UNDEPLOYED: 'undeployed' };
 
 interface Upload {
   fileName: string;
@@ -199,7 +224,16 @@ export function dashscopeVoiceAccess(ctx: MainContext): { bucket: string; opts: 
  * host: the clip goes only to DashScope (upload policy → its OSS → `oss://` URL → CosyVoice `create_voice`), and
  * the voice is stored under the audio key's bucket of voice_storage.json.
  */
-async function cloneWithDashScope(ctx: MainContext, upload: Upload, kind: AudioKind, clip: DecodedClip | null, prefix: string, language: (typeof REF_LANGUAGES)[number], md5: string) {
+async function cloneWithDashScope(
+  ctx: MainContext,
+  wait: DeploymentWait,
+  upload: Upload,
+  kind: AudioKind,
+  clip: DecodedClip | null,
+  prefix: string,
+  language: (typeof REF_LANGUAGES)[number],
+  md5: string,
+) {
   const access = dashscopeVoiceAccess(ctx);
   if (!access) {
     throw badRequest('云端声音克隆需要阿里云 DashScope（通义）API Key，请在 API 设置中填写；或配置本地 TTS 服务器', 'TTS_AUDIO_API_KEY_MISSING');
@@ -207,8 +241,18 @@ async function cloneWithDashScope(ctx: MainContext, upload: Upload, kind: AudioK
   const { bucket, opts } = access;
   checkCloudClip(upload, kind, clip);
 
-  const existing = Object.values(ctx.config.voices()[bucket] ?? {}).find((v) => v.audio_md5 === md5 && typeof v.voice_id === 'string');
-  if (existing) return { voice_id: existing.voice_id, message: '已复用现有音色，跳过上传', reused: true };
+  // A voice that failed DashScope's review is not reused: the clip is cloned again.
+  const existing = Object.values(ctx.config.voices()[bucket] ?? {}).find((v) => v.audio_md5 === md5 && typeof v.voice_id === 'string' && v.status !== 'undeployed');
+  if (existing) {
+    const voiceId = existing.voice_id as string;
+    if (existing.status !== 'deploying') return { voice_id: voiceId, message: '已复用现有音色，跳过上传', reused: true };
+    const outcome = await waitForDeployment(opts, voiceId, wait);
+    const status = outcome.error ? 'deploying' : recordStatus(ctx, bucket, voiceId, STORED_STATUS[outcome.status]);
+    if (status === 'undeployed') {
+      throw new ApiError(400, '该音色未通过 DashScope 的审核（状态 UNDEPLOYED），无法使用，已在音色库中标出。请删除它，换一段 10~20 秒、无背景音的清晰朗读重新克隆', 'VOICE_CLONE_UNDEPLOYED', { voice_id: voiceId });
+    }
+    return { voice_id: voiceId, message: status === 'ok' ? '已复用现有音色，跳过上传' : '已复用现有音色，DashScope 仍在准备该音色，稍后即可使用', reused: true, status };
+  }
 
   let fileUrl: string;
   let created: Awaited<ReturnType<typeof createVoice>>;
@@ -221,19 +265,56 @@ async function cloneWithDashScope(ctx: MainContext, upload: Upload, kind: AudioK
     ctx.log.warn({ status: apiErr.status, code: apiErr.code, reason: apiErr.message }, 'DashScope voice clone failed');
     throw apiErr;
   }
+  const outcome = await waitForDeployment(opts, created.voiceId, wait);
+  if (outcome.error) ctx.log.warn({ voiceId: created.voiceId, reason: outcome.error.message }, 'DashScope voice status unknown, stored as deploying');
+  if (outcome.status === 'UNDEPLOYED') {
+    // Never usable, yet it would take one of the account's voice slots: removed at DashScope too.
+    const remoteDeleted = await deleteVoice(opts, created.voiceId).then(
+      () => true,
+      (err: Error) => (ctx.log.warn({ voiceId: created.voiceId, reason: err.message }, 'DashScope undeployed voice not deleted'), false),
+    );
+    ctx.log.warn({ voiceId: created.voiceId, remoteDeleted }, 'DashScope voice failed review');
+    throw new ApiError(
+      400,
+      'DashScope 未通过该音色的审核（状态 UNDEPLOYED），音色无法使用，未保存到音色库。请换一段 10~20 秒、无背景音的清晰朗读重试',
+      'VOICE_CLONE_UNDEPLOYED',
+      { voice_id: created.voiceId, remote_deleted: remoteDeleted, ...(created.requestId ? { request_id: created.requestId } : {}) },
+    );
+  }
+  const status = STORED_STATUS[outcome.status];
   // Read the storage again: other voices may have been saved while DashScope worked.
-  const next = registerVoice(ctx.config.voices(), bucket, created.voiceId, { prefix, file_url: fileUrl, audio_md5: md5, ref_language: language, target_model: COSYVOICE_MODEL });
+  const next = registerVoice(ctx.config.voices(), bucket, created.voiceId, {
+    prefix,
+    file_url: fileUrl,
+    audio_md5: md5,
+    ref_language: language,
+    target_model: COSYVOICE_MODEL,
+    ...(status === 'deploying' ? { status } : {}),
+  });
   ctx.config.saveVoices(next); // atomic: temp file + rename
   return {
     voice_id: created.voiceId,
     ...(created.requestId ? { request_id: created.requestId } : {}),
     file_url: fileUrl,
-    message: '音色注册成功并已保存到音色库',
+    message: status === 'ok' ? '音色注册成功并已保存到音色库' : '音色已创建并保存到音色库，DashScope 仍在准备该音色，稍后即可使用',
+    status,
   };
 }
 
+/** Writes a cloud voice's state into voice_storage.json (re-read first; nothing written when unchanged). */
+function recordStatus(ctx: MainContext, bucket: string, voiceId: string, status: StoredVoiceStatus): StoredVoiceStatus {
+  const storage = structuredClone(ctx.config.voices());
+  const voice = storage[bucket]?.[voiceId];
+  if (!voice || (voice.status ?? 'ok') === status) return status;
+  if (status === 'ok') delete voice.status;
+  else voice.status = status;
+  ctx.config.saveVoices(storage); // atomic: temp file + rename
+  return status;
+}
+
 /** Voice preview, voice cloning and the clip helpers of `/api/characters` (rest.md §4.18 preview, §4.19, §4.20). */
-export async function voiceCloneRoutes(app: FastifyInstance, ctx: MainContext): Promise<void> {
+export async function voiceCloneRoutes(app: FastifyInstance, ctx: MainContext, opts: VoiceCloneRouteOptions = {}): Promise<void> {
+  const deploymentWait = opts.deploymentWait ?? DEFAULT_DEPLOYMENT_WAIT;
   // preservePath: see the name as the client sent it, so a traversal attempt is refused rather than silently basenamed.
   await app.register(multipart, { preservePath: true, limits: { fileSize: MAX_AUDIO_UPLOAD_BYTES, files: 1, fields: 8, fieldSize: 4096, parts: 12 } });
   const trimTasks = new Map<string, TrimTask>();
@@ -263,6 +344,18 @@ export async function voiceCloneRoutes(app: FastifyInstance, ctx: MainContext): 
     }
     const pcm = chunks.filter((c): c is Extract<TtsChunk, { format: 'pcm16' }> => c.format === 'pcm16');
     return { success: true, audio: encodeWav(Buffer.concat(pcm.map((c) => c.data)), pcm[0]!.sampleRate).toString('base64'), mime_type: 'audio/wav' };
+  });
+
+  // Not in the original: a cloud voice's state at DashScope, asked once and kept in voice_storage.json, so the
+  // page can tell when a voice stored as "deploying" has become usable (or failed the review).
+  app.get<{ Params: { voice_id: string } }>('/voices/:voice_id/status', async (req) => {
+    const voiceId = req.params.voice_id;
+    const access = dashscopeVoiceAccess(ctx);
+    if (!access) throw badRequest('TTS_AUDIO_API_KEY_MISSING', 'TTS_AUDIO_API_KEY_MISSING');
+    if (!Object.hasOwn(ctx.config.voices()[access.bucket] ?? {}, voiceId)) throw notFound('音色不存在', 'TTS_VOICE_NOT_FOUND');
+    const outcome = await waitForDeployment(access.opts, voiceId, { intervalMs: 0, limitMs: 0 });
+    if (outcome.error) throw enrollmentError(outcome.error);
+    return { success: true, voice_id: voiceId, status: recordStatus(ctx, access.bucket, voiceId, STORED_STATUS[outcome.status]) };
   });
 
   app.post('/audio/analyze_silence', async (req) => analysis(wavClip(await readUpload(req))).body);
@@ -336,7 +429,7 @@ export async function voiceCloneRoutes(app: FastifyInstance, ctx: MainContext): 
 
     const base = localTtsBase(ctx);
     // No third-party file host (the original's weakness): the clip goes to DashScope's own temporary storage.
-    if (!base) return cloneWithDashScope(ctx, upload, kind, clip, prefix, language as (typeof REF_LANGUAGES)[number], md5);
+    if (!base) return cloneWithDashScope(ctx, deploymentWait, upload, kind, clip, prefix, language as (typeof REF_LANGUAGES)[number], md5);
     const existing = Object.values(ctx.config.voices()[LOCAL_TTS_BUCKET] ?? {}).find((v) => v.audio_md5 === md5 && v.ref_language === language);
     if (existing?.voice_id) return { voice_id: existing.voice_id, message: '已复用现有音色，跳过上传', reused: true, is_local: true };
 

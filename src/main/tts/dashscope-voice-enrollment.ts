@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * DashScope's own mechanisms for cloning a CosyVoice voice, so a user's reference clip goes to DashScope and
@@ -11,8 +12,10 @@ import { randomUUID } from 'node:crypto';
  *    then known as `oss://<upload_dir>/<name>` for 48 hours, usable only with the model named in the policy and
  *    only when the request carries `X-DashScope-OssResourceResolve: enable`.
  * 2. CosyVoice voice enrollment: `POST /api/v1/services/audio/tts/customization` with `model: "voice-enrollment"`
- *    and `input.action` `create_voice` / `list_voice` / `delete_voice`; answers `{output, usage, request_id}`,
- *    errors `{code, message, request_id}` with HTTP 4xx/5xx.
+ *    and `input.action` `create_voice` / `query_voice` / `list_voice` / `delete_voice`; answers
+ *    `{output, usage, request_id}`, errors `{code, message, request_id}` with HTTP 4xx/5xx. A new voice is
+ *    `DEPLOYING` (being reviewed and prepared, synthesis with it fails) until it turns `OK` (usable) or
+ *    `UNDEPLOYED` (it failed the review and can never be used).
  */
 export const VOICE_ENROLLMENT_MODEL = 'voice-enrollment';
 export const UPLOADS_PATH = '/api/v1/uploads';
@@ -112,6 +115,18 @@ export interface CreatedVoice {
 export interface EnrolledVoice {
   voiceId: string;
   status?: string;
+  createdAt?: string;
+  modifiedAt?: string;
+}
+
+/** The documented states of an enrolled voice (`query_voice` / `list_voice` `status`). */
+export type VoiceStatus = 'DEPLOYING' | 'OK' | 'UNDEPLOYED';
+
+export interface QueriedVoice {
+  voiceId: string;
+  /** As DashScope spells it; one of VoiceStatus unless the service adds states. */
+  status: string;
+  targetModel?: string;
   createdAt?: string;
   modifiedAt?: string;
 }
@@ -257,6 +272,67 @@ export async function createVoice(
   const voiceId = (body.output as { voice_id?: unknown } | undefined)?.voice_id;
   if (typeof voiceId !== 'string' || !voiceId) throw new DashScopeError('invalid-response', 'DashScope 声音复刻没有返回 voice_id', 200);
   return { voiceId, ...(typeof body.request_id === 'string' ? { requestId: body.request_id } : {}) };
+}
+
+/** `query_voice`: one enrolled voice, with its status. */
+export async function queryVoice(opts: DashScopeClientOptions, voiceId: string): Promise<QueriedVoice> {
+  const body = await customization(opts, { action: 'query_voice', voice_id: voiceId }, 'DashScope 查询音色');
+  const out = (body.output ?? {}) as Record<string, unknown>;
+  if (typeof out.status !== 'string' || !out.status) throw new DashScopeError('invalid-response', 'DashScope 查询音色没有返回 status', 200);
+  return {
+    voiceId,
+    status: out.status,
+    ...(typeof out.target_model === 'string' ? { targetModel: out.target_model } : {}),
+    ...(typeof out.gmt_create === 'string' ? { createdAt: out.gmt_create } : {}),
+    ...(typeof out.gmt_modified === 'string' ? { modifiedAt: out.gmt_modified } : {}),
+  };
+}
+
+export interface DeploymentWait {
+  /** Time between two queries. */
+  intervalMs: number;
+  /** How long to wait in all before answering "still deploying"; 0 asks once. */
+  limitMs: number;
+}
+
+/**
+ * What a wait for a new voice ended with: `OK` and `UNDEPLOYED` are final; `DEPLOYING` means not settled when
+ * the wait ended (still being prepared, or the state could not be read: `error` says why).
+ */
+export interface DeploymentOutcome {
+  status: 'OK' | 'UNDEPLOYED' | 'DEPLOYING';
+  queries: number;
+  error?: DashScopeError;
+}
+
+/** A failed query worth repeating: no answer, too many requests, or a server-side error. */
+function isTransient(err: DashScopeError): boolean {
+  return err.kind === 'network' || err.status === 429 || err.status >= 500;
+}
+
+/**
+ * Polls `query_voice` until the voice is `OK` or `UNDEPLOYED`, for at most `wait.limitMs`. A transient failure
+ * is retried at the next tick; any other failure ends the wait at once (repeating it would not help).
+ */
+export async function waitForDeployment(opts: DashScopeClientOptions, voiceId: string, wait: DeploymentWait): Promise<DeploymentOutcome> {
+  const deadline = Date.now() + wait.limitMs;
+  let queries = 0;
+  let error: DashScopeError | undefined;
+  for (;;) {
+    queries += 1;
+    try {
+      const { status } = await queryVoice(opts, voiceId);
+      error = undefined;
+      if (status === 'OK' || status === 'UNDEPLOYED') return { status, queries };
+    } catch (err) {
+      if (!(err instanceof DashScopeError)) throw err;
+      error = err;
+      if (!isTransient(err)) break;
+    }
+    if (Date.now() + wait.intervalMs > deadline) break;
+    await sleep(wait.intervalMs);
+  }
+  return { status: 'DEPLOYING', queries, ...(error ? { error } : {}) };
 }
 
 /** `list_voice`: the account's enrolled voices (optionally those made with `prefix`), one page. */

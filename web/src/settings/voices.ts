@@ -15,6 +15,9 @@ const CLONE_LANGUAGES = ['ch', 'en', 'fr', 'de', 'ja', 'ko', 'ru'] as const;
 const PROVIDER_TTS = new Set(['qwen', 'openai', 'step', 'glm', 'gemini']);
 type CoreApiView = Record<string, unknown>;
 type CustomVoices = { voices: { id?: string; voice_id?: string; name?: string }[] };
+/** A cloud voice's state as the library keeps it: absent when usable (see the clone route). */
+type VoiceState = 'ok' | 'deploying' | 'undeployed';
+const STATE_NOTES: Partial<Record<VoiceState, string>> = { deploying: 'settings.voices.voiceDeploying', undeployed: 'settings.voices.voiceUndeployed' };
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
@@ -99,7 +102,7 @@ export class VoicesSection implements SettingsSection {
     try {
       const view = await loadVoices();
       const ids = Object.keys(view.voices);
-      this.list.replaceChildren(...ids.map((id) => this.voiceItem(id, view.voice_owners?.[id] ?? [], true)));
+      this.list.replaceChildren(...ids.map((id) => this.voiceItem(id, view.voice_owners?.[id] ?? [], true, str(view.voices[id]?.status) as VoiceState)));
       if (ids.length) this.listStatus.clear();
       else this.listStatus.show('info', 'settings.voices.empty');
     } catch (err) {
@@ -129,7 +132,7 @@ export class VoicesSection implements SettingsSection {
     }
   }
 
-  private voiceItem(id: string, owners: string[], deletable: boolean): HTMLLIElement {
+  private voiceItem(id: string, owners: string[], deletable: boolean, state: VoiceState | '' = ''): HTMLLIElement {
     const item = el('li', { class: 'voice-item', 'data-voice': id });
     const name = el('code', {}, id);
     const who = owners.length ? textEl('span', 'settings.voices.usedBy', { class: 'muted' }, { names: owners.join(', ') }) : el('span');
@@ -141,7 +144,25 @@ export class VoicesSection implements SettingsSection {
       remove.addEventListener('click', () => void this.remove(id));
       item.append(remove);
     }
+    const note = el('span', { class: 'muted voice-state' });
+    this.showState(item, note, state);
+    item.append(note);
+    // A voice DashScope was still preparing when it was stored: ask once whether it is ready now.
+    if (state === 'deploying') {
+      void get<{ status: VoiceState }>(`/api/characters/voices/${seg(id)}/status`).then(
+        (res) => this.showState(item, note, res.status),
+        () => undefined, // the note stays; the next visit asks again
+      );
+    }
     return item;
+  }
+
+  private showState(item: HTMLLIElement, note: HTMLElement, state: VoiceState | ''): void {
+    const key = state ? STATE_NOTES[state] : undefined;
+    item.dataset.state = state || 'ok';
+    note.hidden = !key;
+    if (key) setText(note, key);
+    else note.textContent = '';
   }
 
   /** Asks the server to speak a short line in that voice and plays it. */
@@ -190,13 +211,15 @@ export class VoicesSection implements SettingsSection {
     this.cloneProgress.value = 0;
     this.cloneStatus.show('busy', 'settings.voices.cloning');
     try {
-      const res = await upload<{ voice_id: string; reused?: boolean }>('/api/characters/voice_clone', form, (f) => (this.cloneProgress.value = f));
-      this.cloneStatus.show('ok', res.reused ? 'settings.voices.cloneReused' : 'settings.voices.cloned', { voice: res.voice_id });
-      await this.loadLocalVoices();
+      const res = await upload<{ voice_id: string; reused?: boolean; status?: VoiceState }>('/api/characters/voice_clone', form, (f) => (this.cloneProgress.value = f));
+      const said = res.status === 'deploying' ? 'settings.voices.clonedDeploying' : res.reused ? 'settings.voices.cloneReused' : 'settings.voices.cloned';
+      this.cloneStatus.show('ok', said, { voice: res.voice_id });
+      await Promise.all([this.loadLibrary(), this.loadLocalVoices()]);
     } catch (err) {
       const e = err as CodedError;
       if (e.code === 'TTS_AUDIO_API_KEY_MISSING') this.cloneStatus.show('error', 'settings.voices.cloneNeedsKey');
       else if (e.code === 'TTS_CUSTOM_URL_LOCALHOST_ONLY') this.cloneStatus.show('error', 'settings.voices.localOnly');
+      else if (e.code === 'VOICE_CLONE_UNDEPLOYED') this.cloneStatus.show('error', 'settings.voices.cloneUndeployed');
       else this.cloneStatus.show('error', 'settings.voices.cloneFailed', { status: e.status, error: e.message });
     } finally {
       this.cloneButton.disabled = false;

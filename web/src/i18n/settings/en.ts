@@ -218,6 +218,10 @@ const en = {
       cloneReused: 'This clip was cloned before: {{voice}} is reused.',
       cloneNeedsKey: 'Cloning needs an Alibaba DashScope (Qwen) API key under Providers & keys, or a local speech server as the custom "Speech (TTS)" endpoint.',
       cloneFailed: 'Cloning failed (HTTP {{status}}): {{error}}',
+      voiceDeploying: 'Still being prepared by DashScope: usable in a moment.',
+      voiceUndeployed: 'DashScope rejected this voice in its review, so it cannot be used. Delete it and clone a clearer clip.',
+      clonedDeploying: 'The voice {{voice}} is saved. DashScope is still preparing it: it can be used in a moment.',
+      cloneUndeployed: 'DashScope rejected the cloned voice in its review, so it was not saved. Try again with 10–20 seconds of clear reading and no background sound.',
     },
     models: {
       title: 'Models',

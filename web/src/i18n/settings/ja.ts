@@ -221,6 +221,10 @@ const ja: Shape<Strings> = {
       cloneReused: 'この録音は以前クローン済みです：{{voice}} を再利用します。',
       cloneNeedsKey: '声のクローンには、「プロバイダーとキー」で Alibaba DashScope（Qwen）の API キーを設定するか、ローカル音声サーバーをカスタムの「音声合成（TTS）」エンドポイントに設定してください。',
       cloneFailed: 'クローンに失敗しました（HTTP {{status}}）：{{error}}',
+      voiceDeploying: 'DashScope がまだ準備中です。まもなく使えるようになります。',
+      voiceUndeployed: 'この声は DashScope の審査を通らなかったため使えません。削除して、よりクリアな録音でクローンし直してください。',
+      clonedDeploying: '声 {{voice}} を保存しました。DashScope がまだ準備中で、まもなく使えるようになります。',
+      cloneUndeployed: 'クローンした声が DashScope の審査を通らなかったため、保存していません。背景音のない 10～20 秒のはっきりした朗読でもう一度お試しください。',
     },
     models: {
       title: 'モデル',

@@ -221,6 +221,10 @@ const ko: Shape<Strings> = {
       cloneReused: '이 녹음은 이미 복제한 적이 있어 {{voice}}을(를) 다시 씁니다.',
       cloneNeedsKey: '목소리를 복제하려면 "제공자와 키"에 Alibaba DashScope(Qwen) API 키를 넣거나, 로컬 음성 서버를 사용자 지정 "음성 합성(TTS)" 엔드포인트로 설정하세요.',
       cloneFailed: '복제에 실패했습니다(HTTP {{status}}): {{error}}',
+      voiceDeploying: 'DashScope에서 아직 준비 중입니다. 곧 사용할 수 있습니다.',
+      voiceUndeployed: '이 목소리는 DashScope 심사를 통과하지 못해 사용할 수 없습니다. 삭제한 뒤 더 깨끗한 녹음으로 다시 복제하세요.',
+      clonedDeploying: '목소리 {{voice}}을(를) 저장했습니다. DashScope에서 아직 준비 중이며 곧 사용할 수 있습니다.',
+      cloneUndeployed: '복제한 목소리가 DashScope 심사를 통과하지 못해 저장하지 않았습니다. 배경음 없이 또렷하게 읽은 10~20초 녹음으로 다시 시도하세요.',
     },
     models: {
       title: '모델',

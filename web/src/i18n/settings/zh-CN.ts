@@ -221,6 +221,10 @@ const zhCN: Shape<Strings> = {
       cloneReused: '这段录音以前克隆过：复用 {{voice}}。',
       cloneNeedsKey: '克隆声音需要在“服务商与密钥”中填写阿里云 DashScope（通义）API 密钥，或把本地语音服务器设为自定义“语音合成（TTS）”接口。',
       cloneFailed: '克隆失败（HTTP {{status}}）：{{error}}',
+      voiceDeploying: 'DashScope 仍在准备该音色，稍后即可使用。',
+      voiceUndeployed: '该音色未通过 DashScope 审核，无法使用。请删除它，换一段更清晰的录音重新克隆。',
+      clonedDeploying: '音色 {{voice}} 已保存，DashScope 仍在准备中，稍后即可使用。',
+      cloneUndeployed: '克隆出的音色未通过 DashScope 审核，未保存。请换一段 10~20 秒、没有背景音的清晰朗读重试。',
     },
     models: {
       title: '模型',

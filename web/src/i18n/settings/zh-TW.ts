@@ -221,6 +221,10 @@ const zhTW: Shape<Strings> = {
       cloneReused: '這段錄音以前複製過：沿用 {{voice}}。',
       cloneNeedsKey: '複製聲音需要在「服務商與金鑰」中填寫阿里雲 DashScope（通義）API 金鑰，或把本機語音伺服器設為自訂「語音合成（TTS）」介面。',
       cloneFailed: '複製失敗（HTTP {{status}}）：{{error}}',
+      voiceDeploying: 'DashScope 仍在準備這個音色，稍後即可使用。',
+      voiceUndeployed: '這個音色未通過 DashScope 審核，無法使用。請刪除它，換一段更清晰的錄音重新複製。',
+      clonedDeploying: '音色 {{voice}} 已儲存，DashScope 仍在準備中，稍後即可使用。',
+      cloneUndeployed: '複製出的音色未通過 DashScope 審核，未儲存。請換一段 10~20 秒、沒有背景音的清晰朗讀再試一次。',
     },
     models: {
       title: '模型',
