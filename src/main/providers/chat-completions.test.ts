@@ -204,3 +204,21 @@ describe('chat-completions reply guards (sessions.md §7.4)', () => {
     await client.close();
   });
 });
+
+describe('chat-completions length guard off', () => {
+  it('maxReplyUnits 0 lets a reply of any length through', async () => {
+    const model = await startChatModelServer(() => ({ content: 'word '.repeat(500).trim() }));
+    try {
+      const client = new ChatCompletionsClient({ conversation: { baseUrl: model.baseUrl, model: 'test-chat', apiKey: 'k' }, maxReplyUnits: 0 });
+      const rec = new EventRecorder(client);
+      await client.connect({ instructions: INSTRUCTIONS, audioOutput: false });
+      client.sendText('go on');
+      const done = await rec.waitFor('response_done');
+      assert.equal(done.payload.text.split(' ').length, 500);
+      assert.equal(rec.of('response_discarded').length, 0);
+      await client.close();
+    } finally {
+      await model.close();
+    }
+  });
+});

@@ -23,7 +23,7 @@ export interface ChatCompletionsOptions {
   retryDelaysMs?: readonly number[];
   /** Deadline for one whole request, streaming included. */
   requestTimeoutMs?: number;
-  /** Length guard: a reply longer than this (reply-guard.ts units) is discarded and asked for again. */
+  /** Length guard: a reply longer than this (reply-guard.ts units) is discarded and asked for again; 0 = no guard. */
   maxReplyUnits?: number;
   /** How many times a discarded reply is asked for again before the turn gives up. */
   rerolls?: number;
@@ -132,7 +132,7 @@ export class ChatCompletionsClient extends EventEmitter<ProviderEvents> implemen
 
   private async runTurn(messages: ChatMessage[], endpoint: ChatEndpoint, signal: AbortSignal): Promise<void> {
     const responseId = `${this.connectionId}:turn-${++this.turnCount}`;
-    const maxUnits = this.opts.maxReplyUnits ?? DEFAULT_MAX_REPLY_UNITS;
+    const maxUnits = this.opts.maxReplyUnits === 0 ? Infinity : (this.opts.maxReplyUnits ?? DEFAULT_MAX_REPLY_UNITS);
     const rerolls = this.opts.rerolls ?? DEFAULT_REPLY_REROLLS;
     let text = '';
     let cancelled = false;

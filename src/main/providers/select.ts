@@ -108,6 +108,7 @@ export async function createProvider(resolved: ResolvedCoreConfig, mode: 'audio'
         conversation: { baseUrl: conversation.baseUrl, model: conversation.model, apiKey: conversation.apiKey },
         vision: vision.baseUrl && vision.model ? { baseUrl: vision.baseUrl, model: vision.model, apiKey: vision.apiKey } : undefined,
         provider: resolved.assistApi,
+        maxReplyUnits: resolved.textGuardMaxLength,
       }),
       notice: null,
     };
@@ -123,6 +124,7 @@ export async function createProvider(resolved: ResolvedCoreConfig, mode: 'audio'
       provider: new ChatCompletionsClient({
         conversation: { baseUrl: local.baseUrl, model: wantsLocal && conversation.model ? conversation.model : local.model, apiKey: 'local' },
         provider: 'local',
+        maxReplyUnits: resolved.textGuardMaxLength,
       }),
       notice: `${why}; using ${local.name} at ${local.baseUrl} (model ${local.model}).`,
     };

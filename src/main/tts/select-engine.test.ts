@@ -38,6 +38,9 @@ test('a stale voice binding is no own voice: the provider speaks natively, and t
   assert.deepEqual(chosen(input(qwen, 'gsv:lan', cloned)), { engine: 'qwen-tts', own: false });
   const remote = { ...qwen, enableCustomApi: true, ttsModelUrl: 'http://192.0.2.7:9880' };
   assert.deepEqual(chosen(input(remote, 'gsv:lan')), { engine: 'qwen-tts', own: false }, 'GPT-SoVITS only on this machine');
+  const rejected: VoiceStorage = { [KEY]: { 'voice-lan': { status: 'undeployed' }, 'voice-new': { status: 'deploying' } } };
+  assert.deepEqual(chosen(input(qwen, 'voice-lan', rejected)), { engine: 'qwen-tts', own: false }, 'a clone DashScope rejected');
+  assert.deepEqual(chosen(input(qwen, 'voice-new', rejected)), { engine: 'cosyvoice', own: true }, 'one still deploying may be ready');
   // A local-TTS voice is not a cloud clone either.
   assert.deepEqual(chosen(input(qwen, 'voice-local', { [LOCAL_TTS_BUCKET]: { 'voice-local': {} } })), { engine: 'qwen-tts', own: false });
 });

@@ -62,7 +62,9 @@ function ownVoice(input: TtsChoiceInput): OwnVoice | null {
     if (local.ok) return { kind: 'gpt-sovits', url: local.url };
   }
   const cloudVoices = voicesFor({ ...input.voices, [LOCAL_TTS_BUCKET]: {} }, resolved.assistApiKey);
-  if (voiceId && !voiceId.startsWith('gsv:') && !isLegacyVoiceId(voiceId) && Object.hasOwn(cloudVoices, voiceId)) return { kind: 'cloned' };
+  // A clone DashScope rejected in review can never speak (one still deploying may be ready by now).
+  const clone = voiceId && !voiceId.startsWith('gsv:') && !isLegacyVoiceId(voiceId) && Object.hasOwn(cloudVoices, voiceId) ? cloudVoices[voiceId] : undefined;
+  if (clone && clone.status !== 'undeployed') return { kind: 'cloned' };
   return null;
 }
 

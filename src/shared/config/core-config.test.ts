@@ -98,3 +98,10 @@ test('DashScope WebSocket host: Beijing by default, the international region whe
     assert.equal(resolveCoreConfig({ dashscopeWsBase: bad }, {}).dashscopeWsBase, 'wss://dashscope.aliyuncs.com', bad);
   }
 });
+
+test('the text-mode length guard: 300 by default, from the file or NEKO_TEXT_GUARD_MAX_LENGTH, 0 turns it off, nonsense is ignored', () => {
+  assert.equal(resolveCoreConfig({}, {}).textGuardMaxLength, 300);
+  assert.equal(resolveCoreConfig({ textGuardMaxLength: 800 }, {}).textGuardMaxLength, 800);
+  assert.equal(resolveCoreConfig({ textGuardMaxLength: 800 }, { NEKO_TEXT_GUARD_MAX_LENGTH: '0' }).textGuardMaxLength, 0, 'env wins; 0 = off');
+  for (const bad of [-5, 2.5, 'many', true]) assert.equal(resolveCoreConfig({ textGuardMaxLength: bad } as never, {}).textGuardMaxLength, 300, String(bad));
+});

@@ -167,6 +167,11 @@ export interface ResolvedCoreConfig {
    * `wss://dashscope-intl.aliyuncs.com` for international accounts (their keys only work there).
    */
   dashscopeWsBase: string;
+  /**
+   * Text mode's length guard (sessions.md §7.4): a reply longer than this many units is discarded and asked for
+   * again. `textGuardMaxLength` / NEKO_TEXT_GUARD_MAX_LENGTH; 300 by default, 0 turns the guard off.
+   */
+  textGuardMaxLength: number;
 }
 
 export const DASHSCOPE_WS_BASE = 'wss://dashscope.aliyuncs.com';
@@ -181,6 +186,15 @@ function safeWsBase(value: string): string {
     // not a URL: the default
   }
   return DASHSCOPE_WS_BASE;
+}
+
+/** The original's TEXT_GUARD_MAX_LENGTH. */
+const DEFAULT_TEXT_GUARD_MAX_LENGTH = 300;
+
+/** A whole number ≥ 0 (0: no guard); anything else is the default. */
+function guardLength(value: unknown): number {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : DEFAULT_TEXT_GUARD_MAX_LENGTH;
 }
 
 export function resolveCoreConfig(file: CoreConfigFile, env: NodeJS.ProcessEnv = process.env): ResolvedCoreConfig {
@@ -221,5 +235,6 @@ export function resolveCoreConfig(file: CoreConfigFile, env: NodeJS.ProcessEnv =
     isFreeVersion: core.isFree === true,
     enableCustomApi,
     dashscopeWsBase: safeWsBase(pick('NEKO_DASHSCOPE_WS_BASE', 'dashscopeWsBase', DASHSCOPE_WS_BASE)),
+    textGuardMaxLength: guardLength(env.NEKO_TEXT_GUARD_MAX_LENGTH ?? file.textGuardMaxLength),
   };
 }
