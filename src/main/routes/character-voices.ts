@@ -27,7 +27,8 @@ export function checkVoiceId(ctx: MainContext, raw: unknown): string {
   const storage = ctx.config.voices();
   const key = audioKey(ctx);
   if (id.length > MAX_VOICE_ID_LENGTH || /[\u0000-\u001f]/.test(id) || !isKnownVoice(storage, key, id)) {
-    throw badRequest(`voice_id "${id}" 在当前API的音色库中不存在`, undefined, { available_voices: Object.keys(voicesFor(storage, key)) });
+    const available = Object.keys(voicesFor(storage, key)).filter((v) => isKnownVoice(storage, key, v));
+    throw badRequest(`voice_id "${id}" 在当前API的音色库中不存在`, undefined, { available_voices: available });
   }
   return id;
 }

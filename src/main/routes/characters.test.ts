@@ -277,11 +277,16 @@ describe('/api/characters', () => {
       files: {
         'characters.json': ORIGINAL_FILE,
         'core_config.json': { coreApi: 'qwen', assistApi: 'qwen', coreApiKey: 'core-key', assistApiKeyQwen: AUDIO_KEY },
-        'voice_storage.json': { [AUDIO_KEY]: { 'voice-mine': { voice_id: 'voice-mine', prefix: 'mine' } }, 'other-key': { 'voice-theirs': { voice_id: 'voice-theirs' } } },
+        'voice_storage.json': {
+          [AUDIO_KEY]: { 'voice-mine': { voice_id: 'voice-mine', prefix: 'mine' }, 'voice-rejected': { voice_id: 'voice-rejected', status: 'undeployed' } },
+          'other-key': { 'voice-theirs': { voice_id: 'voice-theirs' } },
+        },
       },
     });
     h.ctx.config.characters(); // the first read migrates the file; snapshot after it
     const before = h.snapshot();
+    const rejected = await h.inject({ method: 'PUT', url: `/api/characters/catgirl/voice_id/${enc('小雪')}`, payload: { voice_id: 'voice-rejected' } });
+    assert.equal(rejected.status, 400, 'a clone that failed the provider review cannot be chosen');
     const bad = await h.inject({ method: 'PUT', url: `/api/characters/catgirl/voice_id/${enc('小雪')}`, payload: { voice_id: 'voice-theirs' } });
     assert.equal(bad.status, 400);
     assert.equal(bad.body.error, 'voice_id "voice-theirs" 在当前API的音色库中不存在');
@@ -303,7 +308,8 @@ describe('/api/characters', () => {
     assert.deepEqual(same.body, { success: true, session_restarted: false, voice_id_changed: false });
 
     const voices = await h.inject({ method: 'GET', url: '/api/characters/voices' });
-    assert.deepEqual(Object.keys(voices.body.voices), ['voice-mine']);
+    assert.deepEqual(Object.keys(voices.body.voices), ['voice-mine', 'voice-rejected'], 'the library still lists a rejected clone, so it can be seen and deleted');
+    assert.equal(voices.body.voices['voice-rejected'].status, 'undeployed');
     assert.deepEqual(voices.body.voice_owners, { 'voice-mine': ['小雪'], 'voice-tianxin': ['小天'] });
     assert.ok(!JSON.stringify(voices.body).includes(AUDIO_KEY));
 

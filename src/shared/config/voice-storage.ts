@@ -24,7 +24,9 @@ export function isKnownVoice(storage: VoiceStorage, audioKey: string, voiceId: s
   if (voiceId === '') return true;
   if (isLegacyVoiceId(voiceId)) return false;
   if (voiceId.startsWith('gsv:')) return voiceId.length > 4;
-  return Object.hasOwn(voicesFor(storage, audioKey), voiceId);
+  const voices = voicesFor(storage, audioKey);
+  // A clone the provider rejected in review can never speak; one still being prepared may be chosen.
+  return Object.hasOwn(voices, voiceId) && voices[voiceId]!.status !== 'undeployed';
 }
 
 /** POST /api/characters/voices: stores a voice under the key it was made with, stamped with id and time. */
