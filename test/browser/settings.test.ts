@@ -185,6 +185,31 @@ test('memory rerank: the switch starts off, is saved to core_config.json as memo
   await page.close();
 });
 
+test('memory rerank set by NEKO_MEMORY_RERANK: the switch shows it, is locked, says why, and a save leaves the file alone', { timeout: 60_000 }, async () => {
+  const forced = await startNeko({ NEKO_MEMORY_RERANK: '1' });
+  try {
+    const page = await context.newPage();
+    const problems = new PageProblems(page);
+    await page.goto(`${forced.main.url}/api_key`);
+    await ready(page, 'providers');
+    const toggle = page.getByLabel('Let the text model reorder memory recall');
+    assert.equal(await toggle.isChecked(), true, 'the value in force');
+    assert.equal(await toggle.isDisabled(), true);
+    assert.equal(await page.locator('#memory-rerank-env').isVisible(), true);
+    assert.match((await toggle.getAttribute('aria-describedby')) ?? '', /memory-rerank-env/, 'the reason is the switch\'s description');
+    assert.match((await page.locator('#memory-rerank-env').textContent()) ?? '', /NEKO_MEMORY_RERANK/);
+    await page.selectOption('#core-provider', 'sim');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.locator('.inline-status[data-kind="ok"]', { hasText: 'Saved.' }).waitFor({ timeout: 20_000 });
+    const stored = JSON.parse(readFileSync(join(forced.dataDir, 'config', 'core_config.json'), 'utf8')) as Record<string, unknown>;
+    assert.equal(stored.memory_rerank, undefined, 'the environment is not written into the file');
+    assert.deepEqual(problems.problems, []);
+    await page.close();
+  } finally {
+    await forced.stop();
+  }
+});
+
 test('characters: create with a system prompt, edit, refuse a page name, rename, export, delete, re-import the card', { timeout: 90_000 }, async () => {
   const { page, problems } = await openSettings('/chara_manager', [/\/rename$/]);
   await ready(page, 'characters');

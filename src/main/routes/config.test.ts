@@ -92,6 +92,18 @@ describe('/api/config', () => {
     assert.equal(session.endReasons.length, 1);
   });
 
+  it('NEKO_MEMORY_RERANK wins over the file: core_api shows the value in force and that it is locked', async () => {
+    h = await startMainApp({ env: { NEKO_MEMORY_RERANK: 'off' }, files: { 'core_config.json': { coreApi: 'sim', memory_rerank: true } } });
+    const forced = await h.inject({ method: 'GET', url: '/api/config/core_api' });
+    assert.equal(forced.body.memory_rerank, false);
+    assert.equal(forced.body.memory_rerank_env, true);
+    await h.close();
+    h = await startMainApp({ env: { NEKO_MEMORY_RERANK: 'maybe' }, files: { 'core_config.json': { coreApi: 'sim', memory_rerank: true } } });
+    const fromFile = await h.inject({ method: 'GET', url: '/api/config/core_api' });
+    assert.equal(fromFile.body.memory_rerank, true, 'an unclear value is no override');
+    assert.equal(fromFile.body.memory_rerank_env, undefined);
+  });
+
   it('POST core_api refuses bad input with 400 and leaves every file byte-identical', async () => {
     h = await startMainApp({ files: { 'core_config.json': { coreApiKey: SECRET, coreApi: 'qwen' } } });
     h.ctx.config.characters(); // create characters.json so it is part of the snapshot

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ALL_RESERVED_FIELDS, CHARACTERS_KEY, SYSTEM_RESERVED_FIELDS, WORKSHOP_RESERVED_FIELDS } from '../../shared/config/characters.js';
-import { applyCoreConfigUpdate, coreConfigForApi, CoreConfigValidationError } from '../../shared/config/core-config.js';
+import { applyCoreConfigUpdate, coreConfigForApi, CoreConfigValidationError, memoryRerankFromEnv } from '../../shared/config/core-config.js';
 import type { UiLanguage } from '../../shared/config/default-characters.js';
 import { moveToTop, upsertPreference, validatePreference } from '../../shared/config/preferences.js';
 import { ASSIST_PROVIDERS, CORE_PROVIDERS, providersForFrontend } from '../../shared/config/providers.js';
@@ -87,7 +87,12 @@ export async function configRoutes(app: FastifyInstance, ctx: MainContext): Prom
 
   app.get('/user_language', async () => ({ success: true, language: shortLanguageCode(ctx.config.language) }));
 
-  app.get('/core_api', async () => coreConfigForApi(ctx.config.coreFile()));
+  app.get('/core_api', async () => {
+    const view = coreConfigForApi(ctx.config.coreFile());
+    // NEKO_MEMORY_RERANK wins over the file (for every service): the page shows the value in force, locked.
+    const forced = memoryRerankFromEnv(ctx.env);
+    return forced === undefined ? view : { ...view, memory_rerank: forced, memory_rerank_env: true };
+  });
 
   app.post('/core_api', async (req) => {
     const body = objectBody(req.body);

@@ -1,4 +1,5 @@
 import type { ConfigStore } from '../../shared/config/store.js';
+import { memoryRerankFromEnv } from '../../shared/config/core-config.js';
 import type { Logger } from '../../shared/log.js';
 import type { ModelEndpoint } from '../llm/model-endpoints.js';
 import { chatCompletion, jsonInAnswer } from '../llm/openai-compatible.js';
@@ -23,10 +24,7 @@ const SYSTEM_PROMPT =
  * core_config.json `memory_rerank` (a boolean, default off).
  */
 export function rerankEnabled(config: ConfigStore, env: NodeJS.ProcessEnv): boolean {
-  const fromEnv = env.NEKO_MEMORY_RERANK?.trim().toLowerCase();
-  if (fromEnv && ['1', 'true', 'on', 'yes'].includes(fromEnv)) return true;
-  if (fromEnv && ['0', 'false', 'off', 'no'].includes(fromEnv)) return false;
-  return config.coreFile().memory_rerank === true;
+  return memoryRerankFromEnv(env) ?? config.coreFile().memory_rerank === true;
 }
 
 function clip(text: string, max: number): string {

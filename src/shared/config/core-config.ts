@@ -188,6 +188,17 @@ function safeWsBase(value: string): string {
   return DASHSCOPE_WS_BASE;
 }
 
+/**
+ * NEKO_MEMORY_RERANK when it is set to a yes or a no (`1`/`true`/`on`/`yes`, `0`/`false`/`off`/`no`); it then
+ * wins over `memory_rerank` in core_config.json. Undefined otherwise.
+ */
+export function memoryRerankFromEnv(env: NodeJS.ProcessEnv): boolean | undefined {
+  const v = env.NEKO_MEMORY_RERANK?.trim().toLowerCase();
+  if (v && ['1', 'true', 'on', 'yes'].includes(v)) return true;
+  if (v && ['0', 'false', 'off', 'no'].includes(v)) return false;
+  return undefined;
+}
+
 /** The original's TEXT_GUARD_MAX_LENGTH. */
 const DEFAULT_TEXT_GUARD_MAX_LENGTH = 300;
 

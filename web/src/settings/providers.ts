@@ -91,6 +91,8 @@ export class ProvidersSection implements SettingsSection {
   private readonly assistList = el('div', { class: 'provider-list' });
   /** `memory_rerank` in core_config.json: the assist model reorders memory recall (read by the memory service). */
   private readonly rerankToggle = el('input', { type: 'checkbox', id: 'memory-rerank', 'aria-describedby': 'memory-rerank-hint' });
+  private readonly rerankEnvHint = textEl('p', 'settings.providers.memoryRerankEnv', { class: 'field-hint', id: 'memory-rerank-env', hidden: '' });
+  private rerankLocked = false;
   private readonly customToggle = el('input', { type: 'checkbox', id: 'custom-enabled' });
   private readonly roles = new Map<Role, RoleEndpoint>();
   private readonly ttsVoice = textInput();
@@ -122,7 +124,7 @@ export class ProvidersSection implements SettingsSection {
     const rerank = el('div', { class: 'check-row' });
     rerank.append(this.rerankToggle, textEl('label', 'settings.providers.memoryRerank', { for: this.rerankToggle.id }));
     const rerankHint = textEl('p', 'settings.providers.memoryRerankHint', { class: 'field-hint', id: 'memory-rerank-hint' });
-    assist.body.append(field('settings.providers.assistProvider', this.assistSelect), this.assistDescription, this.assistList, rerank, rerankHint);
+    assist.body.append(field('settings.providers.assistProvider', this.assistSelect), this.assistDescription, this.assistList, rerank, rerankHint, this.rerankEnvHint);
     this.assistSelect.addEventListener('change', () => this.renderChoices());
 
     const local = card('settings.providers.localTitle', 'settings.providers.localIntro');
@@ -187,6 +189,11 @@ export class ProvidersSection implements SettingsSection {
     }
     this.customToggle.checked = view.enableCustomApi === true;
     this.rerankToggle.checked = view.memory_rerank === true;
+    // Set by NEKO_MEMORY_RERANK at start: the switch shows it and cannot change it (saving leaves the file alone).
+    this.rerankLocked = view.memory_rerank_env === true;
+    this.rerankToggle.disabled = this.rerankLocked;
+    this.rerankEnvHint.hidden = !this.rerankLocked;
+    this.rerankToggle.setAttribute('aria-describedby', this.rerankLocked ? 'memory-rerank-env memory-rerank-hint' : 'memory-rerank-hint');
     for (const endpoint of this.roles.values()) endpoint.fill(view);
     this.ttsVoice.value = str(view.ttsVoiceId);
     this.sttLanguage.value = str(view.sttLanguage);
@@ -284,7 +291,7 @@ export class ProvidersSection implements SettingsSection {
       assistApi,
       coreApiKey: this.coreKey.value(),
       enableCustomApi: custom,
-      memory_rerank: this.rerankToggle.checked,
+      ...(this.rerankLocked ? {} : { memory_rerank: this.rerankToggle.checked }),
       ttsVoiceId: this.ttsVoice.value.trim(),
       sttLanguage: this.sttLanguage.value.trim(),
       mcpToken: this.mcpToken.value(),

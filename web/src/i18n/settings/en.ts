@@ -68,6 +68,7 @@ const en = {
       assistKey: '{{provider}} key',
       memoryRerank: 'Let the text model reorder memory recall',
       memoryRerankHint: 'When the character looks back at past conversations, the text model sorts what was found by how well it fits. Needs a text model (not the offline demo) and adds a little delay.',
+      memoryRerankEnv: 'Set by NEKO_MEMORY_RERANK when neko was started; change it there.',
       localTitle: 'Model servers on this computer',
       localIntro: 'neko looks for Ollama, LM Studio and llama.cpp on their usual ports.',
       scanning: 'Looking for local servers…',

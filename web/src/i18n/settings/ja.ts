@@ -71,6 +71,7 @@ const ja: Shape<Strings> = {
       assistKey: '{{provider}} のキー',
       memoryRerank: '記憶の検索結果をテキストモデルで並べ替える',
       memoryRerankHint: 'キャラクターが過去の会話を思い出すとき、見つかった内容をテキストモデルが関連の強い順に並べ直します。テキストモデルが必要で（オフラインデモでは使えません）、少しだけ時間がかかります。',
+      memoryRerankEnv: 'neko 起動時の NEKO_MEMORY_RERANK で設定されています。変更はそちらで行ってください。',
       localTitle: 'このコンピューターのモデルサーバー',
       localIntro: 'neko は Ollama、LM Studio、llama.cpp をいつものポートで探します。',
       scanning: 'ローカルサーバーを探しています…',

@@ -71,6 +71,7 @@ const ko: Shape<Strings> = {
       assistKey: '{{provider}} 키',
       memoryRerank: '텍스트 모델로 기억 검색 결과 다시 정렬하기',
       memoryRerankHint: '캐릭터가 지난 대화를 떠올릴 때, 찾은 내용을 텍스트 모델이 관련성 순으로 다시 정렬합니다. 텍스트 모델이 필요하며(오프라인 데모에서는 안 됨) 약간의 지연이 생깁니다.',
+      memoryRerankEnv: 'neko를 시작할 때 NEKO_MEMORY_RERANK로 정해졌습니다. 바꾸려면 그곳에서 바꾸세요.',
       localTitle: '이 컴퓨터의 모델 서버',
       localIntro: 'neko는 일반적인 포트에서 Ollama, LM Studio, llama.cpp를 찾습니다.',
       scanning: '로컬 서버를 찾는 중…',

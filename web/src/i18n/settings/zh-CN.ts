@@ -71,6 +71,7 @@ const zhCN: Shape<Strings> = {
       assistKey: '{{provider}} 密钥',
       memoryRerank: '让文字模型为记忆检索结果重新排序',
       memoryRerankHint: '角色回想过去的对话时，由文字模型按相关程度整理检索到的内容。需要可用的文字模型（离线演示不行），会稍微增加一点延迟。',
+      memoryRerankEnv: '已由启动 neko 时的 NEKO_MEMORY_RERANK 设定；请在那里修改。',
       localTitle: '这台电脑上的模型服务器',
       localIntro: 'neko 会在常用端口上查找 Ollama、LM Studio 和 llama.cpp。',
       scanning: '正在查找本地服务器…',

@@ -71,6 +71,7 @@ const zhTW: Shape<Strings> = {
       assistKey: '{{provider}} 金鑰',
       memoryRerank: '讓文字模型為記憶檢索結果重新排序',
       memoryRerankHint: '角色回想過去的對話時，由文字模型依相關程度整理檢索到的內容。需要可用的文字模型（離線展示不行），會稍微增加一點延遲。',
+      memoryRerankEnv: '已由啟動 neko 時的 NEKO_MEMORY_RERANK 設定；請在那裡修改。',
       localTitle: '這台電腦上的模型伺服器',
       localIntro: 'neko 會在常用連接埠上尋找 Ollama、LM Studio 和 llama.cpp。',
       scanning: '正在尋找本機伺服器…',
