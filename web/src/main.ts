@@ -6,6 +6,7 @@ import { unlockAudioOnGesture } from './audio/context';
 import { AvatarStage } from './avatar/avatar-stage';
 import { AgentPanel } from './agent-panel';
 import { ChatController } from './chat-controller';
+import { showEarlierTurns } from './chat-history/earlier-turns';
 import { installDebugHook } from './debug-hook';
 import { EmotionFollower } from './emotion';
 import { applyTranslations, initI18n, onLanguageChanged, t } from './i18n';
@@ -53,8 +54,9 @@ const doc: CharactersDocument | undefined = await loadCharacters().catch((err: E
   return undefined;
 });
 // `/{name}` wins over the saved current character; an unknown name is corrected by the server on connect.
-const character = characterFromPath() ?? doc?.当前猫娘 ?? Object.keys(doc?.猫娘 ?? {})[0] ?? '';
-switcher.setCharacters(Object.keys(doc?.猫娘 ?? {}), character);
+const knownCharacters = Object.keys(doc?.猫娘 ?? {});
+const character = characterFromPath() ?? doc?.当前猫娘 ?? knownCharacters[0] ?? '';
+switcher.setCharacters(knownCharacters, character);
 
 const showCharacter = (name: string) => {
   switcher.setCurrent(name);
@@ -73,6 +75,7 @@ const controller = new ChatController(character, {
   onCharacter: (name) => {
     showCharacter(name);
     void avatars.show(name);
+    void showEarlierTurns(messages, name, knownCharacters);
   },
   onVoice: (on) => micButton.setOn(on),
   onScreen: (on) => screenButton.setOn(on),
@@ -88,6 +91,8 @@ function updateAvatarLabel(): void {
 
 showCharacter(character);
 void avatars.show(character);
+// Where the last conversation left off, from memory; nothing when memory is down or has nothing yet.
+void showEarlierTurns(messages, character, knownCharacters);
 micButton.setOn(false);
 screenButton.setOn(false);
 cameraButton.setOn(false);

@@ -1,5 +1,7 @@
+import type { EarlierTurn } from '../chat-history/earlier-turns';
 import { t } from '../i18n';
 import { el } from './dom';
+import { EarlierMessages } from './earlier-messages';
 
 /** Transcripts arriving this close together belong to one utterance (the original merges them too). */
 const TRANSCRIPT_MERGE_MS = 3000;
@@ -8,18 +10,36 @@ type Role = 'user' | 'assistant';
 
 /**
  * The conversation as bubbles: the user's typed messages and voice transcripts, and the character's replies
- * growing as `gemini_response` chunks stream in.
+ * growing as `gemini_response` chunks stream in; above them, where the last conversation left off.
  */
 export class MessageList {
   private replyBubble?: HTMLElement;
   private turnBubbles: HTMLElement[] = [];
   private lastTranscript?: { bubble: HTMLElement; at: number };
   private characterName = '';
+  private readonly earlier: EarlierMessages;
+  /** Counts clear()s: earlier messages asked for before the last clear are stale when they arrive. */
+  private clears = 0;
 
   constructor(
     private readonly list: HTMLOListElement,
     private readonly emptyHint: HTMLElement,
-  ) {}
+  ) {
+    this.earlier = new EarlierMessages(list);
+  }
+
+  /** Pass to showEarlier() with what it asked for, so a reset or switch in between is not undone. */
+  get epoch(): number {
+    return this.clears;
+  }
+
+  /** The remembered end of the last conversation (oldest first), shown above the live messages. */
+  showEarlier(turns: readonly EarlierTurn[], epoch: number): void {
+    if (epoch !== this.clears) return;
+    this.earlier.show(turns);
+    this.updateEmpty();
+    this.scroll();
+  }
 
   setCharacterName(name: string): void {
     this.characterName = name;
@@ -75,7 +95,10 @@ export class MessageList {
     this.updateEmpty();
   }
 
+  /** Empties the conversation, the earlier messages too (a reset, or another character). */
   clear(): void {
+    this.clears++;
+    this.earlier.show([]);
     this.list.replaceChildren();
     this.replyBubble = undefined;
     this.turnBubbles = [];
@@ -93,10 +116,11 @@ export class MessageList {
   }
 
   private updateEmpty(): void {
-    this.emptyHint.hidden = this.list.childElementCount > 0;
+    this.emptyHint.hidden = this.list.childElementCount > 0 || this.earlier.shown;
   }
 
   private scroll(): void {
-    this.list.scrollTop = this.list.scrollHeight;
+    const box = this.earlier.scroller;
+    box.scrollTop = box.scrollHeight;
   }
 }

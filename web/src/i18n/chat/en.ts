@@ -30,6 +30,11 @@ const en = {
     send: 'Send',
     you: 'You',
     transcript: 'You (voice)',
+    earlier: {
+      heading: 'Earlier — {{when}}',
+      when: '{{day}} {{time}}',
+      list: 'Earlier messages, from memory',
+    },
   },
   controls: {
     micStart: 'Start voice conversation',

@@ -33,6 +33,11 @@ const ja: Shape<Strings> = {
     send: '送信',
     you: 'あなた',
     transcript: 'あなた（音声）',
+    earlier: {
+      heading: '前回の会話 — {{when}}',
+      when: '{{day}} {{time}}',
+      list: '前回のメッセージ（記憶から）',
+    },
   },
   controls: {
     micStart: '音声での会話を始める',

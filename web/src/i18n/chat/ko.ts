@@ -33,6 +33,11 @@ const ko: Shape<Strings> = {
     send: '보내기',
     you: '나',
     transcript: '나 (음성)',
+    earlier: {
+      heading: '이전 대화 — {{when}}',
+      when: '{{day}} {{time}}',
+      list: '이전 메시지 (기억에서)',
+    },
   },
   controls: {
     micStart: '음성 대화 시작',

@@ -33,6 +33,11 @@ const ru: Shape<Strings> = {
     send: 'Отправить',
     you: 'Вы',
     transcript: 'Вы (голосом)',
+    earlier: {
+      heading: 'Ранее — {{when}}',
+      when: '{{day}}, {{time}}',
+      list: 'Прежние сообщения из памяти',
+    },
   },
   controls: {
     micStart: 'Начать голосовой разговор',

@@ -33,6 +33,11 @@ const zhCN: Shape<Strings> = {
     send: '发送',
     you: '你',
     transcript: '你（语音）',
+    earlier: {
+      heading: '之前的对话 — {{when}}',
+      when: '{{day}} {{time}}',
+      list: '之前的消息（来自记忆）',
+    },
   },
   controls: {
     micStart: '开始语音对话',

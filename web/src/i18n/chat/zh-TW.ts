@@ -33,6 +33,11 @@ const zhTW: Shape<Strings> = {
     send: '傳送',
     you: '你',
     transcript: '你（語音）',
+    earlier: {
+      heading: '先前的對話 — {{when}}',
+      when: '{{day}} {{time}}',
+      list: '先前的訊息（來自記憶）',
+    },
   },
   controls: {
     micStart: '開始語音對話',
