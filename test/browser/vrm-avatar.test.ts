@@ -57,7 +57,7 @@ async function painted(page: Page): Promise<{ fraction: number; cx: number; cy: 
 }
 
 async function savedPreference(modelPath: string): Promise<any> {
-  const res = await http(`${neko.main.url}/api/config/preferences`);
+  const res = await http(`${neko.main.url}/api/config/preferences?all=1`);
   return (res.body as any[]).find((e) => e.model_path === modelPath);
 }
 

@@ -215,6 +215,17 @@ describe('/api/config', () => {
     list = (await h.inject({ method: 'GET', url: '/api/config/preferences' })).body;
     assert.equal(list[0].model_path, b.model_path);
 
+    // neko's own entries (the built-in avatar's place) stay behind real models and out of the original's view.
+    const builtIn = { model_path: 'neko:built-in-avatar', position: { x: 0, y: 0 }, scale: { x: 1, y: 1 } };
+    const c = { model_path: '/static/c.model3.json', position: { x: 1, y: 1 }, scale: { x: 1, y: 1 } };
+    await h.inject({ method: 'POST', url: '/api/config/preferences', payload: builtIn });
+    await h.inject({ method: 'POST', url: '/api/config/preferences', payload: c });
+    const paths = async (url: string) => (await h!.inject({ method: 'GET', url })).body.map((e: { model_path: string }) => e.model_path);
+    assert.deepEqual(await paths('/api/config/preferences'), [b.model_path, a.model_path, c.model_path]);
+    assert.deepEqual(await paths('/api/config/preferences?all=1'), [b.model_path, a.model_path, c.model_path, builtIn.model_path]);
+    const notPreferred = await h.inject({ method: 'POST', url: '/api/config/preferences/set-preferred', payload: { model_path: builtIn.model_path } });
+    assert.equal(notPreferred.status, 404, 'only a real model can be preferred');
+
     const before = h.snapshot();
     const nope = await h.inject({ method: 'POST', url: '/api/config/preferences/set-preferred', payload: { model_path: '/nope' } });
     assert.equal(nope.status, 404);

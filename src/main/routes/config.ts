@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { ALL_RESERVED_FIELDS, CHARACTERS_KEY, SYSTEM_RESERVED_FIELDS, WORKSHOP_RESERVED_FIELDS } from '../../shared/config/characters.js';
 import { applyCoreConfigUpdate, coreConfigForApi, CoreConfigValidationError, memoryRerankFromEnv } from '../../shared/config/core-config.js';
 import type { UiLanguage } from '../../shared/config/default-characters.js';
-import { moveToTop, upsertPreference, validatePreference } from '../../shared/config/preferences.js';
+import { isNekoOnlyPreference, moveToTop, upsertPreference, validatePreference } from '../../shared/config/preferences.js';
 import { ASSIST_PROVIDERS, CORE_PROVIDERS, providersForFrontend } from '../../shared/config/providers.js';
 import { ApiError, badRequest, notFound } from '../../shared/errors.js';
 import { avatarDirs, pageModel } from '../avatar/page-model.js';
@@ -59,7 +59,11 @@ export async function configRoutes(app: FastifyInstance, ctx: MainContext): Prom
     return { success: true, lanlan_name: name, ...pageModel(card, avatars) };
   });
 
-  app.get('/preferences', async () => ctx.config.preferences());
+  // The original's clients get the list they know; neko's page asks for its own entries too (`?all=1`).
+  app.get<{ Querystring: { all?: string } }>('/preferences', async (req) => {
+    const list = ctx.config.preferences();
+    return req.query.all === '1' ? list : list.filter((e) => !isNekoOnlyPreference(e));
+  });
 
   app.post('/preferences', async (req) => {
     const entry = validatePreference(req.body);
@@ -69,7 +73,9 @@ export async function configRoutes(app: FastifyInstance, ctx: MainContext): Prom
 
   app.post('/preferences/set-preferred', async (req) => {
     const body = objectBody(req.body, '无效的数据');
-    const next = moveToTop(ctx.config.preferences(), body.model_path);
+    const list = ctx.config.preferences();
+    // Only a real model can be the preferred one: the original's page loads the first entry.
+    const next = typeof body.model_path === 'string' && body.model_path.startsWith('neko:') ? null : moveToTop(list, body.model_path);
     if (!next) throw notFound('模型不存在或更新失败');
     ctx.config.savePreferences(next);
     return { success: true, message: '首选模型已更新' };

@@ -37,11 +37,24 @@ export function validatePreference(body: unknown): ModelPreference {
 
 const OPTIONAL_CARRIED = ['parameters', 'display', 'rotation', 'viewport', 'camera_position'] as const;
 
+/**
+ * Entries for what only neko's page knows (`neko:built-in-avatar`): the original's clients read the first entry
+ * as the preferred model to load, so these are kept behind every real model and hidden from them.
+ */
+export function isNekoOnlyPreference(entry: Record<string, unknown>): boolean {
+  return typeof entry.model_path === 'string' && entry.model_path.startsWith('neko:');
+}
+
 /** Upsert keyed by model_path; omitted optional fields carry over from the previous entry. */
 export function upsertPreference(list: Record<string, unknown>[], entry: ModelPreference): Record<string, unknown>[] {
   const next = list.map((e) => ({ ...e }));
   const i = next.findIndex((e) => e.model_path === entry.model_path);
-  if (i < 0) return [...next, entry];
+  if (i < 0) {
+    // A new model goes at the end of the real models, ahead of neko-only entries (rest.md §3.4 appends).
+    const at = isNekoOnlyPreference(entry) ? -1 : next.findIndex(isNekoOnlyPreference);
+    if (at < 0) return [...next, entry];
+    return [...next.slice(0, at), entry, ...next.slice(at)];
+  }
   const previous = next[i]!;
   const merged: Record<string, unknown> = { ...entry };
   for (const key of OPTIONAL_CARRIED) if (merged[key] === undefined && previous[key] !== undefined) merged[key] = previous[key];

@@ -45,7 +45,7 @@ type PreferenceEntry = { model_path?: unknown; position?: { x?: unknown; y?: unk
 
 /** The saved placement of `modelPath` from `GET /api/config/preferences` (rest.md §3.3), if any. */
 export async function loadPlacement(modelPath: string): Promise<Placement | undefined> {
-  const list = await getJson<PreferenceEntry[]>('/api/config/preferences').catch(() => []);
+  const list = await getJson<PreferenceEntry[]>('/api/config/preferences?all=1').catch(() => []);
   const entry = Array.isArray(list) ? list.find((e) => e && e.model_path === modelPath) : undefined;
   const x = Number(entry?.position?.x);
   const y = Number(entry?.position?.y);
