@@ -25,10 +25,8 @@ const DEFAULT_RATE = 175;
 const DEFAULT_PITCH = 50;
 /** Niceness of synthesis processes (0 normal … 19 lowest). */
 const SYNTH_NICENESS = 10;
-/** `espeak-ng --version` results per binary path, shared by every engine in the process. */
+/** `<program> --version` results per program, shared by every engine in the process. */
 const availability = new Map<string, Promise<void>>();
-/** Whether sox runs here; checked once per process (a failed check is not remembered, like espeak-ng's). */
-let soxCheck: Promise<boolean> | undefined;
 /**
  * espeak-ng speaks at 22.05 kHz, which does not divide into the page's 48 kHz: the in-process resampler needs
  * its slow interpolating path there (about 170× real time, against 500× at 24 kHz), and four characters
@@ -37,18 +35,20 @@ let soxCheck: Promise<boolean> | undefined;
  */
 const SOX_TO_PAGE_RATE = ['-V1', '--buffer', '4096', '-t', 'wav', '-', '-t', 'wav', '-r', String(PAGE_SAMPLE_RATE), '-e', 'signed-integer', '-b', '16', '-c', '1', '-'];
 
-function soxAvailable(): Promise<boolean> {
-  if (!soxCheck) {
-    const check = sharedProcessRunner.run('sox', ['--version']).done.then(
-      ({ code }) => code === 0,
-      () => false,
-    );
-    soxCheck = check;
-    void check.then((ok) => {
-      if (!ok && soxCheck === check) soxCheck = undefined;
+/**
+ * Runs `<program> --version` once per process (through the process runner, like synthesis); rejects when the
+ * program is missing or fails. A failure is not remembered: the user may install it while neko runs.
+ */
+function programAvailable(program: string): Promise<void> {
+  let check = availability.get(program);
+  if (!check) {
+    check = sharedProcessRunner.run(program, ['--version']).done.then(({ code }) => {
+      if (code !== 0) throw new Error(`${program} --version exited with ${code}`);
     });
+    availability.set(program, check);
+    check.catch(() => availability.delete(program));
   }
-  return soxCheck;
+  return check;
 }
 
 /**
@@ -83,31 +83,16 @@ export class EspeakEngine implements TtsEngine {
   }
 
   /**
-   * Runs `espeak-ng --version` once per process and binary (through the process runner, like synthesis):
-   * the engine is ready when the program exists. Every session start used to spawn it on the chat thread.
-   * Without sox the engine still works, and main resamples its 22.05 kHz output.
+   * Ready when espeak-ng runs (checked once per process, not by a spawn at every session start). Without sox
+   * the engine still works, and main resamples its 22.05 kHz output.
    */
   async prepare(): Promise<void> {
-    const [, sox] = await Promise.all([this.espeakAvailable(), this.soxResampling ? soxAvailable() : false]);
-    this.withSox = sox;
-  }
-
-  private espeakAvailable(): Promise<void> {
-    let check = availability.get(this.binary);
-    if (!check) {
-      check = sharedProcessRunner.run(this.binary, ['--version']).done.then(
-        ({ code }) => {
-          if (code !== 0) throw new TtsEngineError('TTS_CONNECTION_FAILED', `espeak-ng --version exited with ${code}`);
-        },
-        (err: Error) => {
-          throw new TtsEngineError('TTS_CONNECTION_FAILED', `espeak-ng is not available: ${err.message}`);
-        },
-      );
-      availability.set(this.binary, check);
-      // A failure is not remembered: the user may install espeak-ng while neko runs.
-      check.catch(() => availability.delete(this.binary));
-    }
-    return check;
+    const espeak = programAvailable(this.binary).catch((err: Error) => {
+      throw new TtsEngineError('TTS_CONNECTION_FAILED', `espeak-ng is not available: ${err.message}`);
+    });
+    const sox = this.soxResampling ? programAvailable('sox').then(() => true, () => false) : false;
+    const [, withSox] = await Promise.all([espeak, sox]);
+    this.withSox = withSox;
   }
 
   start(sink: TtsSink): TtsUtterance {
