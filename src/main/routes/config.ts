@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { ALL_RESERVED_FIELDS, CHARACTERS_KEY, SYSTEM_RESERVED_FIELDS, WORKSHOP_RESERVED_FIELDS } from '../../shared/config/characters.js';
 import { applyCoreConfigUpdate, coreConfigForApi, CoreConfigValidationError, memoryRerankFromEnv } from '../../shared/config/core-config.js';
@@ -29,7 +30,7 @@ const SESSION_NEUTRAL_FIELDS: ReadonlySet<string> = new Set(['memory_rerank', 'r
 /** Top-level fields whose value differs between two versions of a config file. */
 function changedFields(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-  return [...keys].filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+  return [...keys].filter((k) => !isDeepStrictEqual(before[k], after[k]));
 }
 
 export async function configRoutes(app: FastifyInstance, ctx: MainContext): Promise<void> {
