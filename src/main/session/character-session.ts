@@ -132,8 +132,6 @@ export class CharacterSession implements CharacterSessionControl {
   private sessionStartedAt = 0;
   private replyOpen = false;
   private replyHadOutput = false;
-  /** The reply being streamed, as shown (for the repetition check at its end). */
-  private replyText = '';
   private repetition = new RepetitionWatch();
   private awaitingReply = false;
   private userSpeaking = false;
@@ -539,7 +537,6 @@ export class CharacterSession implements CharacterSessionControl {
       if (!current()) return;
       this.replyOpen = true;
       this.replyHadOutput = false;
-      this.replyText = '';
     });
     provider.on('text', ({ text, first }) => {
       if (!current()) return;
@@ -548,7 +545,6 @@ export class CharacterSession implements CharacterSessionControl {
       this.replyOpen = true;
       this.replyHadOutput = true;
       this.turns.add('assistant', text, isNew);
-      this.replyText = isNew ? shown : this.replyText + shown;
       if (shown) this.send({ type: 'gemini_response', text: shown, isNewMessage: isNew });
       if (shown && !this.speaksItself(provider)) this.speech?.push(this.speechId, shown);
     });
@@ -597,7 +593,6 @@ export class CharacterSession implements CharacterSessionControl {
       this.turns.dropOpen('assistant');
       this.speechId = randomUUID();
       this.replyHadOutput = false;
-      this.replyText = '';
       this.log.info({ reason, attempt, willRetry }, 'reply discarded by the length guard');
       const message = willRetry ? '' : JSON.stringify({ code: 'RESPONSE_TOO_LONG' });
       this.send({ type: 'response_discarded', reason, attempt, max_attempts: maxAttempts, will_retry: willRetry, message });
@@ -632,7 +627,7 @@ export class CharacterSession implements CharacterSessionControl {
    * A realtime model's own history cannot be cleared; it is renewed by the next hot-swap.
    */
   private checkRepetition(provider: RealtimeProvider): void {
-    if (!this.repetition.observe(this.replyText)) return;
+    if (!this.repetition.observe(this.turns.openText('assistant'))) return;
     this.log.warn('the model repeated itself three times; resetting its history');
     this.send({ type: 'repetition_warning', name: this.character });
     provider.resetHistory?.();

@@ -48,6 +48,11 @@ export class TurnLog {
     this.open = undefined;
   }
 
+  /** The text of the turn being streamed if it is `role`'s, else ''. */
+  openText(role: Turn['role']): string {
+    return this.open?.role === role ? this.open.text : '';
+  }
+
   /** Removes the turn being streamed if it is `role`'s (a reply thrown away); closed turns stay. */
   dropOpen(role: Turn['role']): void {
     if (this.open?.role !== role || this.turns.at(-1) !== this.open) return;
