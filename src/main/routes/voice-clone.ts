@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import multipart, { type MultipartFile } from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { LOCAL_TTS_BUCKET, registerVoice, voicesFor } from '../../shared/config/voice-storage.js';
+import { isRejectedVoice, LOCAL_TTS_BUCKET, registerVoice, voicesFor, type StoredVoiceStatus } from '../../shared/config/voice-storage.js';
 import { ApiError, badRequest, conflict, notFound } from '../../shared/errors.js';
 import type { MainContext } from '../context.js';
 import { checkLoopbackHttpUrl } from '../net/loopback-url.js';
@@ -60,12 +60,6 @@ export interface VoiceCloneRouteOptions {
   /** How long a cloud clone waits for the new voice to become usable (tests shorten it). */
   deploymentWait?: DeploymentWait;
 }
-
-/**
- * A cloud voice's state as voice_storage.json keeps it (`status`): absent when usable; `deploying` while
- * DashScope still prepares it (synthesis fails until then); `undeployed` when it failed DashScope's review.
- */
-export type StoredVoiceStatus = 'ok' | 'deploying' | 'undeployed';
 
 const STORED_STATUS: Record<DeploymentOutcome['status'], StoredVoiceStatus> = { OK: 'ok', DEPLOYING: 'deploying', UNDEPLOYED: 'undeployed' };
 
@@ -242,7 +236,7 @@ async function cloneWithDashScope(
   checkCloudClip(upload, kind, clip);
 
   // A voice that failed DashScope's review is not reused: the clip is cloned again.
-  const existing = Object.values(ctx.config.voices()[bucket] ?? {}).find((v) => v.audio_md5 === md5 && typeof v.voice_id === 'string' && v.status !== 'undeployed');
+  const existing = Object.values(ctx.config.voices()[bucket] ?? {}).find((v) => v.audio_md5 === md5 && typeof v.voice_id === 'string' && !isRejectedVoice(v));
   if (existing) {
     const voiceId = existing.voice_id as string;
     if (existing.status !== 'deploying') return { voice_id: voiceId, message: '已复用现有音色，跳过上传', reused: true };

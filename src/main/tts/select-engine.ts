@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ResolvedCoreConfig } from '../../shared/config/core-config.js';
 import { CHARACTERS_KEY } from '../../shared/config/characters.js';
 import type { ConfigStore } from '../../shared/config/store.js';
-import { isLegacyVoiceId, LOCAL_TTS_BUCKET, voicesFor, type VoiceStorage } from '../../shared/config/voice-storage.js';
+import { isLegacyVoiceId, isRejectedVoice, LOCAL_TTS_BUCKET, voicesFor, type VoiceStorage } from '../../shared/config/voice-storage.js';
 import type { AudioWorkerPool } from '../audio/audio-worker-pool.js';
 import { checkLoopbackHttpUrl } from '../net/loopback-url.js';
 import { COSYVOICE_PATH, CosyVoiceEngine } from './cosyvoice-engine.js';
@@ -62,9 +62,8 @@ function ownVoice(input: TtsChoiceInput): OwnVoice | null {
     if (local.ok) return { kind: 'gpt-sovits', url: local.url };
   }
   const cloudVoices = voicesFor({ ...input.voices, [LOCAL_TTS_BUCKET]: {} }, resolved.assistApiKey);
-  // A clone DashScope rejected in review can never speak (one still deploying may be ready by now).
   const clone = voiceId && !voiceId.startsWith('gsv:') && !isLegacyVoiceId(voiceId) && Object.hasOwn(cloudVoices, voiceId) ? cloudVoices[voiceId] : undefined;
-  if (clone && clone.status !== 'undeployed') return { kind: 'cloned' };
+  if (clone && !isRejectedVoice(clone)) return { kind: 'cloned' };
   return null;
 }
 

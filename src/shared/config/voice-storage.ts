@@ -20,13 +20,23 @@ export function voicesFor(storage: VoiceStorage, audioKey: string): Record<strin
   return { ...(audioKey ? storage[audioKey] ?? {} : {}), ...(storage[LOCAL_TTS_BUCKET] ?? {}) };
 }
 
+/**
+ * A cloud voice's state as stored (`status`): absent or `ok` when usable; `deploying` while the provider still
+ * prepares it (synthesis fails until then); `undeployed` when it failed the provider's review.
+ */
+export type StoredVoiceStatus = 'ok' | 'deploying' | 'undeployed';
+
+/** A clone the provider rejected in review: it can never speak (one still being prepared may). */
+export function isRejectedVoice(voice: Record<string, unknown>): boolean {
+  return voice.status === 'undeployed';
+}
+
 export function isKnownVoice(storage: VoiceStorage, audioKey: string, voiceId: string): boolean {
   if (voiceId === '') return true;
   if (isLegacyVoiceId(voiceId)) return false;
   if (voiceId.startsWith('gsv:')) return voiceId.length > 4;
   const voices = voicesFor(storage, audioKey);
-  // A clone the provider rejected in review can never speak; one still being prepared may be chosen.
-  return Object.hasOwn(voices, voiceId) && voices[voiceId]!.status !== 'undeployed';
+  return Object.hasOwn(voices, voiceId) && !isRejectedVoice(voices[voiceId]!);
 }
 
 /** POST /api/characters/voices: stores a voice under the key it was made with, stamped with id and time. */
