@@ -1,27 +1,17 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { http, startService, tempDataDir, type RunningService } from './support/services.js';
+import { test } from 'node:test';
+import { mainWithMemory } from './support/main-with-memory.js';
+import { http, startService } from './support/services.js';
 
 /**
  * main's /api/memory/browser routes with the real main and memory processes: the page's view of a character's
  * memory goes through main, which validates and forwards to the memory service's structured API.
  */
-const data = tempDataDir('neko-membrowser-');
-let memory: RunningService;
-let main: RunningService;
-before(async () => {
-  memory = await startService('memory', { env: { NEKO_DATA_DIR: data.dir, NEKO_LANGUAGE: 'en' } });
-  main = await startService('main', { env: { NEKO_DATA_DIR: data.dir, NEKO_LANGUAGE: 'en', NEKO_MEMORY_SERVER_PORT: String(memory.port) }, timeoutMs: 30_000 });
-});
-after(async () => {
-  await main?.kill();
-  await memory?.kill();
-  data.cleanup();
-});
+const services = mainWithMemory('neko-membrowser-');
 
-const api = (path: string) => `${main.url}/api/memory/browser${path}`;
+const api = (path: string) => `${services.main.url}/api/memory/browser${path}`;
 /** The page's own requests carry its origin; the guard compares it with Host. */
-const sameSite = () => ({ origin: main.url });
+const sameSite = () => ({ origin: services.main.url });
 const at = (day: number, hour: number) => new Date(Date.UTC(2026, 2, day, hour, 0)).toISOString();
 
 async function seed(): Promise<void> {
@@ -32,7 +22,7 @@ async function seed(): Promise<void> {
     { id: 'm4', role: 'assistant', text: 'Take warm clothes for the Alps', timestamp: at(3, 18) },
     { id: 'm5', role: 'user', text: 'Mochi knocked my cup off the table again', timestamp: at(5, 20) },
   ];
-  const res = await http(`${memory.url}/ingest/test`, { method: 'POST', json: { turns } });
+  const res = await http(`${services.memory.url}/ingest/test`, { method: 'POST', json: { turns } });
   assert.equal(res.status, 200, JSON.stringify(res.body));
 }
 
@@ -66,7 +56,7 @@ test('edit and forget round trip through main; the recent window follows', async
     { role: 'user', content: [{ type: 'text', text: 'My favourite colour is teal' }], id: 'w1', timestamp: at(6, 10) },
     { role: 'assistant', content: [{ type: 'text', text: 'Teal suits you' }], id: 'w2', timestamp: at(6, 10) },
   ];
-  const cached = await http(`${memory.url}/cache/test`, { method: 'POST', json: { input_history: JSON.stringify(window) } });
+  const cached = await http(`${services.memory.url}/cache/test`, { method: 'POST', json: { input_history: JSON.stringify(window) } });
   assert.equal(cached.body.status, 'cached');
   const recent = await http(api('/test/recent'));
   assert.equal(recent.status, 200);
@@ -88,7 +78,7 @@ test('edit and forget round trip through main; the recent window follows', async
 });
 
 test('facts: listed, corrected and forgotten through main', async () => {
-  const stored = await http(`${memory.url}/facts/test`, { method: 'POST', json: { subject: 'Brother', key: 'pet', value: 'a kitten called Mochi' } });
+  const stored = await http(`${services.memory.url}/facts/test`, { method: 'POST', json: { subject: 'Brother', key: 'pet', value: 'a kitten called Mochi' } });
   const id = stored.body.fact.id as string;
   const list = await http(api('/test/facts'));
   assert.equal(list.status, 200);
@@ -153,8 +143,8 @@ test('a cross-site page cannot edit or forget', async () => {
 });
 
 test('memory service down: 503 with a clear error; it works again once memory is back', async () => {
-  const port = memory.port;
-  await memory.stop();
+  const port = services.memory.port;
+  await services.memory.stop();
   for (const [method, path] of [['GET', '/test/history'], ['GET', '/test/recent'], ['GET', '/test/facts'], ['DELETE', '/test/history/m1']] as const) {
     const res = await http(api(path), { method, headers: sameSite() });
     assert.equal(res.status, 503, `${method} ${path}: ${JSON.stringify(res.body)}`);
@@ -162,7 +152,7 @@ test('memory service down: 503 with a clear error; it works again once memory is
     assert.match(res.body.error, /memory service is not reachable/);
   }
   assert.equal((await http(api('/nobody/history'))).status, 404, 'an unknown character is still 404');
-  memory = await startService('memory', { port, env: { NEKO_DATA_DIR: data.dir, NEKO_LANGUAGE: 'en' } });
+  services.memory = await startService('memory', { port, env: { NEKO_DATA_DIR: services.dataDir, NEKO_LANGUAGE: 'en' } });
   const back = await http(api('/test/history?q=mochi'));
   assert.equal(back.status, 200);
   assert.deepEqual(back.body.items.map((i: { id: string }) => i.id), ['m5', 'm2', 'm1'], 'nothing was lost, nothing forgotten while it was down');

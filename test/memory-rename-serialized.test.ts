@@ -1,40 +1,30 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { http, startService, tempDataDir, type RunningService } from './support/services.js';
+import { test } from 'node:test';
+import { mainWithMemory } from './support/main-with-memory.js';
+import { http } from './support/services.js';
 
 /**
  * main's POST /api/memory/update_catgirl_name with the real main and memory processes: main forwards the rename to
  * the memory service, which moves every file and rewrites the names inside the window in the queues of both names,
  * so turns being appended at the same moment are neither lost nor split (issue 6).
  */
-const data = tempDataDir('neko-memrename-');
-const memoryDir = join(data.dir, 'memory');
-let memory: RunningService;
-let main: RunningService;
-before(async () => {
-  memory = await startService('memory', { env: { NEKO_DATA_DIR: data.dir, NEKO_LANGUAGE: 'en' } });
-  main = await startService('main', { env: { NEKO_DATA_DIR: data.dir, NEKO_LANGUAGE: 'en', NEKO_MEMORY_SERVER_PORT: String(memory.port) }, timeoutMs: 30_000 });
-});
-after(async () => {
-  await main?.kill();
-  await memory?.kill();
-  data.cleanup();
-});
+const services = mainWithMemory('neko-memrename-');
+const memoryDir = join(services.dataDir, 'memory');
 
 /** The page's own requests carry its origin; the guard compares it with Host. */
-const rename = (body: unknown) => http(`${main.url}/api/memory/update_catgirl_name`, { method: 'POST', json: body, headers: { origin: main.url } });
+const rename = (body: unknown) => http(`${services.main.url}/api/memory/update_catgirl_name`, { method: 'POST', json: body, headers: { origin: services.main.url } });
 
 let minute = 0;
 function turn(id: string, text: string, role: 'user' | 'assistant' = 'user') {
   minute += 1;
   return { role, content: text, id, timestamp: new Date(Date.UTC(2026, 10, 27, 8, minute)).toISOString() };
 }
-const cache = (name: string, turns: unknown[]) => http(`${memory.url}/cache/${encodeURIComponent(name)}`, { method: 'POST', json: { input_history: JSON.stringify(turns) } });
+const cache = (name: string, turns: unknown[]) => http(`${services.memory.url}/cache/${encodeURIComponent(name)}`, { method: 'POST', json: { input_history: JSON.stringify(turns) } });
 
 async function historyIds(name: string): Promise<string[]> {
-  const res = await http(`${memory.url}/history/${encodeURIComponent(name)}?limit=500`);
+  const res = await http(`${services.memory.url}/history/${encodeURIComponent(name)}?limit=500`);
   if (res.status === 404) return []; // no memory at all under that name
   assert.equal(res.status, 200, JSON.stringify(res.body));
   return res.body.items.map((i: { id: string }) => i.id);
@@ -91,7 +81,7 @@ test('after neko’s character rename the page’s second call succeeds while tu
   const seed = [turn('n1', '[test]: hello'), turn('n2', 'test: hi there', 'assistant')];
   assert.equal((await cache('test', seed)).body.status, 'cached');
   // The page's first call: main renames the character, and memory moves (and rewrites) everything.
-  const first = await http(`${main.url}/api/characters/catgirl/test/rename`, { method: 'POST', json: { new_name: 'Tama' }, headers: { origin: main.url } });
+  const first = await http(`${services.main.url}/api/characters/catgirl/test/rename`, { method: 'POST', json: { new_name: 'Tama' }, headers: { origin: services.main.url } });
   assert.deepEqual(first.body, { success: true }, JSON.stringify(first.body));
   assert.deepEqual(windowOf('Tama').map((m) => m.data.content), ['[Tama]: hello', 'Tama: hi there']);
 
@@ -146,7 +136,7 @@ test('quarantined corrupt files follow a rename and are removed by a delete', as
   assert.deepEqual(readdirSync(memoryDir).filter((f) => f.includes('broken')), [], 'nothing left under the old name');
   assert.deepEqual(windowOf('mended').map((m) => m.data.content), ['mended: after the damage']);
 
-  const deleted = await http(`${memory.url}/characters/mended`, { method: 'DELETE' });
+  const deleted = await http(`${services.memory.url}/characters/mended`, { method: 'DELETE' });
   assert.equal(deleted.status, 200, JSON.stringify(deleted.body));
   assert.ok(deleted.body.files.includes(moved), JSON.stringify(deleted.body));
   assert.deepEqual(readdirSync(memoryDir).filter((f) => f.includes('mended')), []);
@@ -154,7 +144,7 @@ test('quarantined corrupt files follow a rename and are removed by a delete', as
 
 test('memory down: 503 with a clear error and no file changed', async () => {
   const before = snapshot();
-  await memory.stop();
+  await services.memory.stop();
   const res = await rename({ old_name: '大橘', new_name: '小橘' });
   assert.equal(res.status, 503, JSON.stringify(res.body));
   assert.equal(res.body.code, 'MEMORY_UNAVAILABLE');
