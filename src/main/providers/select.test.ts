@@ -107,6 +107,17 @@ describe('provider selection', () => {
     assert.match(notice ?? '', /no local model server answered; using the offline demo \(sim\)/);
   });
 
+  it('the text-mode length guard from the config reaches the chat client, the sim\'s too', async () => {
+    const { provider } = await createProvider(resolveCoreConfig({ coreApi: 'sim', textGuardMaxLength: 3 }, {}), 'text', opts());
+    const rec = new EventRecorder(provider);
+    await provider.connect({ instructions: 'You are Neko.', audioOutput: false });
+    provider.sendText('who are you');
+    const done = await rec.waitFor('response_done');
+    assert.equal(done.payload.text, '', 'every attempt was longer than 3 units');
+    assert.deepEqual(rec.of('response_discarded').map((e) => e.payload.reason), ['length>3', 'length>3', 'length>3']);
+    await provider.close();
+  });
+
   it('probing takes the first candidate that answers, in priority order, within the timeout', async () => {
     const dead = 'http://127.0.0.1:9/v1'; // discard port: nothing listens
     const found = await probeLocalServers([{ name: 'Dead', baseUrl: dead }, { name: 'Fake', baseUrl: fakeLocalUrl }, { name: 'Sim', baseUrl: `${sim.url}/v1` }], 500);

@@ -46,12 +46,16 @@ export async function stopSharedSimServer(): Promise<void> {
 }
 
 /** The `sim` provider: the OpenAI realtime client (audio) or the chat client (text) talking to the in-process sim. */
-export async function createSimProvider(mode: 'audio' | 'text', sim: SimServer, connectTimeoutMs?: number): Promise<RealtimeProvider> {
+export async function createSimProvider(
+  mode: 'audio' | 'text',
+  sim: SimServer,
+  opts: { connectTimeoutMs?: number; maxReplyUnits?: number } = {},
+): Promise<RealtimeProvider> {
   if (mode === 'audio') {
-    return new OpenAiRealtimeClient({ url: sim.realtimeUrl, model: SIM_REALTIME_MODEL, apiKey: SIM_LOCAL_KEY, provider: 'sim', connectTimeoutMs });
+    return new OpenAiRealtimeClient({ url: sim.realtimeUrl, model: SIM_REALTIME_MODEL, apiKey: SIM_LOCAL_KEY, provider: 'sim', connectTimeoutMs: opts.connectTimeoutMs });
   }
   const endpoint = { baseUrl: `${sim.url}/v1`, model: SIM_CHAT_MODEL, apiKey: SIM_LOCAL_KEY };
-  return new ChatCompletionsClient({ conversation: endpoint, provider: 'sim' });
+  return new ChatCompletionsClient({ conversation: endpoint, provider: 'sim', maxReplyUnits: opts.maxReplyUnits });
 }
 
 function realtimeClient(resolved: ResolvedCoreConfig, connectTimeoutMs?: number): RealtimeProvider | null {
@@ -81,7 +85,7 @@ export async function createProvider(resolved: ResolvedCoreConfig, mode: 'audio'
   const getSim = opts.sim ?? sharedSimServer;
   const probe = opts.probeLocal ?? probeLocalServers;
   const sim = async (notice: string | null): Promise<ProviderSelection> => ({
-    provider: await createSimProvider(mode, await getSim(), opts.connectTimeoutMs),
+    provider: await createSimProvider(mode, await getSim(), { connectTimeoutMs: opts.connectTimeoutMs, maxReplyUnits: resolved.textGuardMaxLength }),
     notice,
   });
 
